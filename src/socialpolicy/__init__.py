@@ -1,0 +1,49 @@
+"""UK public-sector social media policies as policy-as-code.
+
+    import socialpolicy as sp
+    policy = sp.load_policy("mse_icb")
+    decision = policy.decide(sp.Comment(...))
+
+Every decision names the clauses behind it, quoted from the source document.
+"""
+
+from .decision import Action, Citation, Decision, Evidence, Finding
+from .engine import Policy, decide, load_policy
+from .errors import (
+    Diagnostic,
+    EngineError,
+    PolicyError,
+    SocialPolicyError,
+    SubjectKindError,
+    UnknownPolicyError,
+)
+from .loader import available_policies, lint
+from .subjects import Account, AccountRequest, Author, Comment, StaffPost
+from .vocab import Outcome
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Account",
+    "AccountRequest",
+    "Action",
+    "Author",
+    "Citation",
+    "Comment",
+    "Decision",
+    "Diagnostic",
+    "EngineError",
+    "Evidence",
+    "Finding",
+    "Outcome",
+    "Policy",
+    "PolicyError",
+    "SocialPolicyError",
+    "StaffPost",
+    "SubjectKindError",
+    "UnknownPolicyError",
+    "available_policies",
+    "decide",
+    "lint",
+    "load_policy",
+]

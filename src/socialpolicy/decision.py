@@ -1,0 +1,128 @@
+"""What a decision says (DESIGN 2 and 4): outcome, actions, citations, findings, deadline.
+
+Plain frozen dataclasses: cheap to build on a hot path, positional like the contract
+(`Action("escalate", "foi_team")`), and `to_dict()` gives JSON-ready data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .vocab import Outcome, SubjectKind
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A clause behind a decision, with its text quoted from the source document."""
+
+    policy_id: str
+    clause_id: str
+    title: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"policy_id": self.policy_id, "clause_id": self.clause_id, "title": self.title,
+                "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Something to do. Equality is on (kind, target): `detail` and `citations` describe it."""
+
+    kind: str
+    target: str | None = None
+    detail: str | None = field(default=None, compare=False)
+    citations: tuple[Citation, ...] = field(default=(), compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "target": self.target, "detail": self.detail,
+                "cites": [c.clause_id for c in self.citations]}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A span of the subject's text that a detector matched, and the fact or label it gave."""
+
+    detector: str
+    field: str
+    start: int
+    end: int
+    text: str
+    fact: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"detector": self.detector, "field": self.field, "start": self.start,
+                "end": self.end, "text": self.text, "fact": self.fact}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule that fired: what it says, why, and on what evidence."""
+
+    rule_id: str
+    outcome: Outcome
+    actions: list[Action]
+    citations: list[Citation]
+    reason: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule_id": self.rule_id, "outcome": str(self.outcome),
+                "actions": [a.to_dict() for a in self.actions],
+                "cites": [c.clause_id for c in self.citations], "reason": self.reason,
+                "evidence": [e.to_dict() for e in self.evidence]}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The policy's answer for one subject."""
+
+    outcome: Outcome
+    policy_id: str
+    policy_version: str
+    kind: SubjectKind | None
+    reason: str
+    actions: list[Action] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    respond_by: datetime | None = None
+    warnings: list[str] = field(default_factory=list)
+    engine: str = ""
+    row: int | None = None  # set by decide_many
+    error: str | None = None  # set on an `error` decision from decide_many
+
+    @property
+    def adverse(self) -> bool:
+        """True unless the outcome is the least severe on its scale (or not_covered)."""
+        return self.outcome not in (Outcome.LEAVE, Outcome.COMPLIANT, Outcome.APPROVE,
+                                    Outcome.NOT_COVERED)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "outcome": str(self.outcome), "kind": self.kind, "reason": self.reason,
+            "policy_id": self.policy_id, "policy_version": self.policy_version,
+            "actions": [a.to_dict() for a in self.actions],
+            "citations": [c.to_dict() for c in self.citations],
+            "findings": [f.to_dict() for f in self.findings],
+            "respond_by": self.respond_by.isoformat() if self.respond_by else None,
+            "warnings": list(self.warnings), "engine": self.engine, "row": self.row,
+            "error": self.error,
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def summary(self) -> str:
+        """A few readable lines: outcome, actions and the quoted clauses behind them."""
+        lines = [f"{self.outcome} ({self.policy_id} v{self.policy_version}): {self.reason}"]
+        lines += [f"  action: {a.kind}" + (f" -> {a.target}" if a.target else "")
+                  + (f" ({a.detail})" if a.detail else "") for a in self.actions]
+        if self.respond_by:
+            lines.append(f"  respond by: {self.respond_by.isoformat()}")
+        for citation in self.citations:
+            lines.append(f"  [{citation.clause_id}] {citation.title}: \"{citation.text}\"")
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)

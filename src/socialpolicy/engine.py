@@ -1,0 +1,282 @@
+"""The decide stage: signals, the engine call, combining findings, deadlines and warnings.
+
+A `Policy` is compiled once and immutable; `decide` is safe to call from many threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .compiler import SCOPE_RULE
+from .conditions import atoms, to_ir
+from .decision import Action, Citation, Decision, Finding
+from .engines import Engine, EngineName, make_engine
+from .errors import SubjectKindError
+from .loader import compile_file
+from .policy import ActionSpec, Clause, PolicyDocument, Rule
+from .signals import derive, evidence_for
+from .subjects import AccountRequest, Comment, StaffPost, Subject, subject_adapter
+from .vocab import (
+    DEFAULT_PLATFORM_CAPABILITIES,
+    SCALES,
+    Capability,
+    Outcome,
+    SubjectKind,
+    severity,
+)
+
+_KIND_NAMES = {"comment": "comments", "staff_post": "staff posts",
+               "account_request": "account requests"}
+_NEEDS: dict[Outcome, Capability] = {Outcome.HIDE: "hide", Outcome.DELETE: "delete"}
+
+PlatformCapabilities = Mapping[str, Iterable[Capability]]
+
+
+class Policy:
+    """A loaded, checked and compiled policy, bound to one engine."""
+
+    def __init__(self, document: PolicyDocument, ir: dict[str, Any],
+                 engine: EngineName = "durable") -> None:
+        self._document = document
+        self._ir = ir
+        self._engine: Engine = make_engine(engine, ir)
+        self._rule_keys = {rule.id: [atom["key"] for atom in atoms(to_ir(rule.when))]
+                           for rule in document.rules}
+
+    # ---- what the policy is -----------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self._document.id
+
+    @property
+    def version(self) -> str:
+        return self._document.version
+
+    @property
+    def organisation(self) -> str:
+        return self._document.organisation
+
+    @property
+    def title(self) -> str:
+        return self._document.title
+
+    @property
+    def review(self) -> date | None:
+        return self._document.review
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the policy file's text: which exact rules produced a decision."""
+        return self._document.digest
+
+    @property
+    def engine(self) -> EngineName:
+        return self._engine.name
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        return self._document.clauses
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self._document.rules
+
+    @property
+    def document(self) -> PolicyDocument:
+        return self._document
+
+    @property
+    def ir(self) -> dict[str, Any]:
+        """The compiled rule IR (plain data); a copy, so the policy stays immutable."""
+        import copy
+
+        return copy.deepcopy(self._ir)
+
+    def __repr__(self) -> str:
+        return f"<Policy {self.id} v{self.version} engine={self.engine} digest={self.digest[:12]}>"
+
+    # ---- deciding ---------------------------------------------------------------------------
+
+    def decide(self, subject: Subject | Mapping[str, Any], *,
+               platform_capabilities: PlatformCapabilities | None = None,
+               as_of: date | None = None) -> Decision:
+        """Decide one subject: outcome, actions, the clauses behind them and any deadline.
+
+        `subject` is a Comment, StaffPost or AccountRequest (or a mapping with a `kind` key).
+        `platform_capabilities` overrides the default table of what a page owner can do to a
+        comment per platform; `as_of` is the date the review-date warning is judged on.
+        """
+        subject = _as_subject(subject)
+        document = self._document
+        kind: SubjectKind = subject.kind
+        warnings = self._warnings(as_of)
+        policy = document.kinds.get(kind)
+        if policy is None or policy.not_covered is not None:
+            reason = (policy.not_covered if policy and policy.not_covered else
+                      f"the {document.organisation} policy has no clauses governing "
+                      f"{_KIND_NAMES[kind]}")
+            return self._decision(Outcome.NOT_COVERED, kind, reason, warnings=warnings)
+        facts, evidence = derive(subject, document)
+        fired = self._engine.fired(facts)
+        if policy.scope is not None and SCOPE_RULE not in fired:
+            return self._decision(Outcome.NOT_COVERED, kind, policy.scope.outside,
+                                  warnings=warnings)
+        capabilities = _capabilities(subject, platform_capabilities)
+        findings = [self._finding(rule, capabilities, evidence, warnings)
+                    for rule in document.rules_for(kind) if rule.id in fired]
+        if not findings:
+            assert policy.default is not None
+            return self._decision(policy.default.outcome, kind, policy.default.reason,
+                                  citations=self._citations(policy.default.cites),
+                                  warnings=warnings)
+        outcome = max((f.outcome for f in findings), key=lambda o: severity(kind, o))
+        reason = "; ".join(f.reason for f in findings if f.outcome == outcome)
+        return self._decision(
+            outcome, kind, reason, actions=_merge_actions(findings),
+            citations=self._ordered({c.clause_id: c for f in findings for c in f.citations}),
+            findings=findings, respond_by=self._respond_by(subject, fired), warnings=warnings)
+
+    def decide_many(self, subjects: Iterable[Subject | Mapping[str, Any]], *,
+                    platform_capabilities: PlatformCapabilities | None = None,
+                    as_of: date | None = None) -> list[Decision]:
+        """Decide every row, in order. A malformed row gets an `error` decision naming its row;
+        nothing is dropped. An engine failure still raises: it is never a lenient answer."""
+        decisions = []
+        for row, subject in enumerate(subjects):
+            try:
+                decision = self.decide(subject, platform_capabilities=platform_capabilities,
+                                       as_of=as_of)
+            except (ValidationError, SubjectKindError) as exc:
+                decision = self._decision(Outcome.ERROR, _kind_hint(subject),
+                                          f"row {row} is not a valid subject", error=str(exc))
+            decisions.append(_with_row(decision, row))
+        return decisions
+
+    # ---- combining --------------------------------------------------------------------------
+
+    def _finding(self, rule: Rule, capabilities: frozenset[Capability],
+                 evidence: list[Any], warnings: list[str]) -> Finding:
+        outcome, actions = rule.outcome, rule.actions
+        needed = _NEEDS.get(outcome)
+        if rule.applies_to == "comment" and needed and needed not in capabilities:
+            fallback = rule.if_unavailable
+            if fallback is not None:
+                outcome, actions = fallback.outcome, (*actions, *fallback.actions)
+                still = _NEEDS.get(outcome)
+                if still and still not in capabilities:
+                    warnings.append(f"rule `{rule.id}`: the platform can neither {needed} nor "
+                                    f"{still} this comment; {outcome} it by other means")
+            else:
+                warnings.append(f"rule `{rule.id}` says {outcome}, which the platform does not "
+                                f"allow for comments; the rule gives no alternative")
+        citations = self._citations(rule.cites)
+        return Finding(rule.id, outcome, [_action(a, citations) for a in actions], citations,
+                       rule.reason, evidence_for(self._rule_keys[rule.id], evidence))
+
+    def _citations(self, clause_ids: Sequence[str]) -> list[Citation]:
+        return self._ordered({cid: self._citation(cid) for cid in clause_ids})
+
+    def _citation(self, clause_id: str) -> Citation:
+        clause = self._document.clause(clause_id)
+        return Citation(self.id, clause.id, clause.title, clause.text)
+
+    def _ordered(self, citations: Mapping[str, Citation]) -> list[Citation]:
+        order = {clause.id: i for i, clause in enumerate(self._document.clauses)}
+        return sorted(citations.values(), key=lambda c: order[c.clause_id])
+
+    def _respond_by(self, subject: Subject, fired: frozenset[str]) -> datetime | None:
+        hours = self._document.working_hours
+        days = [rule.respond_within_working_days for rule in self._document.rules
+                if rule.id in fired and rule.respond_within_working_days]
+        if not days or hours is None or isinstance(subject, AccountRequest):
+            return None
+        return hours.add_working_days(subject.posted_at, min(days))
+
+    def _warnings(self, as_of: date | None) -> list[str]:
+        review = self._document.review
+        today = as_of or date.today()
+        if review is not None and today > review:
+            return [f"the {self.id} policy passed its review date ({review.isoformat()}); "
+                    "check it is still current"]
+        return []
+
+    def _decision(self, outcome: Outcome, kind: SubjectKind | None, reason: str,
+                  **fields: Any) -> Decision:
+        return Decision(outcome=outcome, policy_id=self.id, policy_version=self.version,
+                        kind=kind, reason=reason, engine=self.engine, **fields)
+
+
+def _as_subject(subject: Any) -> Subject:
+    if isinstance(subject, Comment | StaffPost | AccountRequest):
+        return subject
+    if isinstance(subject, Mapping):
+        return subject_adapter.validate_python(dict(subject))
+    raise SubjectKindError(
+        f"cannot decide a `{type(subject).__name__}`; pass a Comment, StaffPost or "
+        "AccountRequest (or a mapping with `kind`)")
+
+
+def _kind_hint(subject: Any) -> SubjectKind | None:
+    kind = getattr(subject, "kind", None) or (
+        subject.get("kind") if isinstance(subject, Mapping) else None)
+    return kind if kind in SCALES else None
+
+
+def _capabilities(subject: Subject, override: PlatformCapabilities | None
+                  ) -> frozenset[Capability]:
+    table: dict[str, frozenset[Capability]] = dict(DEFAULT_PLATFORM_CAPABILITIES)
+    if override:
+        table.update({name: frozenset(caps) for name, caps in override.items()})
+    return table.get(subject.platform, frozenset({"hide", "delete"}))
+
+
+def _action(spec: ActionSpec, citations: list[Citation]) -> Action:
+    return Action(spec.kind, spec.target, spec.detail, tuple(citations))
+
+
+def _merge_actions(findings: list[Finding]) -> list[Action]:
+    """Every fired rule's actions, once each by (kind, target), with all their citations."""
+    merged: dict[tuple[str, str | None], Action] = {}
+    for finding in findings:
+        for action in finding.actions:
+            key = (action.kind, action.target)
+            if key in merged:
+                known = merged[key]
+                extra = tuple(c for c in action.citations if c not in known.citations)
+                merged[key] = Action(known.kind, known.target, known.detail,
+                                     known.citations + extra)
+            else:
+                merged[key] = action
+    return list(merged.values())
+
+
+def _with_row(decision: Decision, row: int) -> Decision:
+    from dataclasses import replace
+
+    return replace(decision, row=row)
+
+
+def load_policy(policy: str | Path, engine: EngineName = "durable") -> Policy:
+    """Load a bundled policy by id, or a policy file by path, compiled for `engine`."""
+    compiled = compile_file(policy)
+    return Policy(compiled.document, compiled.ir, engine)
+
+
+_CACHE: dict[tuple[str, str], Policy] = {}
+
+
+def decide(subject: Subject | Mapping[str, Any], policy: str | Policy,
+           engine: EngineName = "durable", **options: Any) -> Decision:
+    """Convenience: decide under a bundled policy id (loaded once and cached) or a Policy."""
+    if isinstance(policy, str):
+        key = (policy, engine)
+        if key not in _CACHE:
+            _CACHE[key] = load_policy(policy, engine)
+        policy = _CACHE[key]
+    return policy.decide(subject, **options)

@@ -1,0 +1,20 @@
+"""The reference engine: the IR interpreted in pure Python, the oracle for the durable engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from ..compiler import evaluated_rules
+from ..conditions import evaluate
+
+
+class ReferenceEngine:
+    name: Literal["reference"] = "reference"
+
+    def __init__(self, ir: dict[str, Any]) -> None:
+        self._rules = {kind: evaluated_rules(ir, kind) for kind in ir["kinds"]}
+
+    def fired(self, facts: Mapping[str, Any]) -> frozenset[str]:
+        rules = self._rules.get(facts["kind"], [])
+        return frozenset(rule["id"] for rule in rules if evaluate(rule["when"], facts))

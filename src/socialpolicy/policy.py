@@ -1,0 +1,169 @@
+"""The policy document model: what a checked policy file says, with positions kept."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from .conditions import Condition
+from .subjects import Subject, subject_adapter
+from .timing import WorkingHours
+from .vocab import Outcome, SubjectKind
+
+ClauseStatus = Literal["encoded", "not_encodable", "out_of_scope"]
+CLAUSE_STATUSES: tuple[ClauseStatus, ...] = ("encoded", "not_encodable", "out_of_scope")
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A clause of the source document, quoted verbatim."""
+
+    id: str
+    title: str
+    text: str
+    status: ClauseStatus
+    reason: str | None
+    note: str | None
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    kind: str
+    target: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fallback:
+    """What a rule does instead when the platform cannot apply its outcome."""
+
+    outcome: Outcome
+    actions: tuple[ActionSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A partial subject that must (or must not) fire its rule."""
+
+    fields: Mapping[str, Any]
+    fires: bool
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    applies_to: SubjectKind
+    when: Condition
+    outcome: Outcome
+    cites: tuple[str, ...]
+    reason: str
+    actions: tuple[ActionSpec, ...] = ()
+    if_unavailable: Fallback | None = None
+    respond_within_working_days: int | None = None
+    examples: tuple[Example, ...] = ()
+    position: Position = Position("<memory>", 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class KindDefault:
+    outcome: Outcome
+    cites: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    when: Condition
+    cites: tuple[str, ...]
+    outside: str
+
+
+@dataclass(frozen=True, slots=True)
+class KindPolicy:
+    """How a policy treats one kind of subject: a default and a scope, or not at all."""
+
+    kind: SubjectKind
+    default: KindDefault | None = None
+    scope: Scope | None = None
+    not_covered: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyDocument:
+    id: str
+    organisation: str
+    title: str
+    version: str
+    effective: date | None
+    review: date | None
+    source: str
+    source_file: str | None
+    names: tuple[str, ...]
+    disclaimers: tuple[str, ...]
+    working_hours: WorkingHours | None
+    notes: str | None
+    kinds: Mapping[SubjectKind, KindPolicy]
+    clauses: tuple[Clause, ...]
+    rules: tuple[Rule, ...]
+    example_defaults: Mapping[SubjectKind, Mapping[str, Any]]
+    file: str
+    digest: str
+    clause_index: Mapping[str, Clause] = field(default_factory=dict)
+
+    def clause(self, clause_id: str) -> Clause:
+        return self.clause_index[clause_id]
+
+    def rules_for(self, kind: SubjectKind) -> tuple[Rule, ...]:
+        return tuple(rule for rule in self.rules if rule.applies_to == kind)
+
+
+BUILTIN_EXAMPLE_DEFAULTS: dict[SubjectKind, dict[str, Any]] = {
+    "comment": {
+        "platform": "facebook", "channel": "comment", "text": "",
+        "author": "@member_of_public", "posted_at": "2026-03-04T10:00:00+00:00", "labels": [],
+    },
+    "staff_post": {
+        "platform": "x", "format": "post", "text": "", "posted_at": "2026-03-04T10:00:00+00:00",
+        "account": {"handle": "@jo_bloggs", "display_name": "Jo Bloggs", "bio": "",
+                    "kind": "personal"},
+        "author": {"employment": "employee"}, "about_employer": False, "labels": [],
+    },
+    "account_request": {
+        "platform": "x", "purpose": "department", "requested_by": {"employment": "employee"},
+    },
+}
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def example_subject(kind: SubjectKind, fields: Mapping[str, Any],
+                    policy_defaults: Mapping[str, Any] | None = None) -> Subject:
+    """Build a full subject from a partial one: built-in defaults, then the policy's, then
+    the example's own fields (nested mappings merged key by key)."""
+    data = _merge(BUILTIN_EXAMPLE_DEFAULTS[kind], policy_defaults or {})
+    data = _merge(data, {k: v for k, v in fields.items() if k != "kind"})
+    data["kind"] = kind
+    return subject_adapter.validate_python(data)
