@@ -30,14 +30,14 @@ _NULL = "tag:yaml.org,2002:null"
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader minus the guessing; records refused constructs instead of building them."""
 
-    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    yaml_implicit_resolvers = {}  # noqa: RUF012  (start empty: only the resolvers below)
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.refused: list[tuple[str, str, Any, str]] = []
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, AliasEvent):
             self.refused.append(("yaml-alias", f"alias `*{event.anchor}`", event.start_mark,
                                  "write the value out in full; aliases are not allowed"))
@@ -50,9 +50,10 @@ class _StrictLoader(yaml.SafeLoader):
                                      "remove the anchor; anchors and aliases are not allowed"))
         if isinstance(event, AliasEvent):
             # Do not resolve it: skip the event and stand a null in its place.
-            self.get_event()
-            return ScalarNode(_NULL, "", event.start_mark, event.end_mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            self.get_event()  # type: ignore[no-untyped-call]
+            mark: Any = event.start_mark
+            return ScalarNode(_NULL, "", mark, mark)
+        return super().compose_node(parent, index)
 
 
 # Only JSON-like scalars are recognised implicitly: null, true/false, ints, floats.
@@ -139,8 +140,8 @@ def _indent(line: str) -> int:
 def _blank_block(lines: list[str], index: int) -> bool:
     """Blank the list item (or top-level key) enclosing line `index`; False if nothing left."""
     start = index
-    while start > 0 and not (lines[start].lstrip().startswith("- ") or _indent(lines[start]) == 0
-                             and lines[start].strip()):
+    while start > 0 and not (lines[start].lstrip().startswith("- ") or (_indent(lines[start]) == 0
+                             and lines[start].strip())):
         start -= 1
     depth = _indent(lines[start])
     end = start + 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, cast
 
 from .subjects import CONDITION_FIELDS
 from .vocab import DERIVED_FACTS, LABELS, SubjectKind, closest
@@ -146,7 +146,8 @@ def _parse_field(data: Mapping[str, Any], kind: SubjectKind, path: Path,
         return None
     values = value if op == "in" else [value]
     if op == "in" and (not isinstance(value, list) or not value):
-        report((*path, op), "bad-value", "`in` needs a non-empty list", f"write `in: [{name}, ...]`")
+        report((*path, op), "bad-value", "`in` needs a non-empty list",
+               f"write `in: [{name}, ...]`")
         return None
     for i, item in enumerate(values):
         where = (*path, op, i) if op == "in" else (*path, op)
@@ -156,7 +157,7 @@ def _parse_field(data: Mapping[str, Any], kind: SubjectKind, path: Path,
             report(where, "bad-value", f"{problem} for field `{name}`",
                    f"did you mean `{guess}`?" if guess else _type_hint(spec.type, spec.choices))
             return None
-    return FieldTest(name, op, tuple(value) if op == "in" else value)
+    return FieldTest(name, cast(Any, op), tuple(value) if op == "in" else value)
 
 
 def _value_problem(field_type: str, choices: tuple[str, ...], value: Any) -> str | None:
@@ -241,6 +242,7 @@ def evaluate(ir: IR, facts: Mapping[str, Any]) -> bool:
 
 def atoms(ir: IR) -> list[IR]:
     """Every atom of a normal-form condition, in order."""
-    if "all" in ir or "any" in ir:
-        return [atom for part in ir.get("all", ir.get("any", [])) for atom in atoms(part)]
+    parts = ir.get("all") or ir.get("any")
+    if parts is not None:
+        return [atom for part in parts for atom in atoms(part)]
     return [ir]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 SubjectKind = Literal["comment", "staff_post", "account_request"]
 SUBJECT_KINDS: Final[tuple[SubjectKind, ...]] = ("comment", "staff_post", "account_request")
@@ -44,24 +44,32 @@ def severity(kind: SubjectKind, outcome: Outcome) -> int:
 
 
 COMMENT_LABELS: Final[frozenset[str]] = frozenset(
-    """targeted_abuse hate_speech personal_attack names_staff personal_details spam
-    repetitive_provocation impersonation profanity illegal advertising platform_terms_breach
-    misinformation disinformation emerging_health_threat criticism complaint medical_question
-    foi_request real_name_discernible media_request patient_safety_risk reputational_risk
-    safety_or_care_concern needs_department encourages_breaches offensive_username
-    offensive_profile_image third_party_enquiry safeguarding_concern""".split()
+    [
+        "targeted_abuse", "hate_speech", "personal_attack", "names_staff", "personal_details",
+        "spam", "repetitive_provocation", "impersonation", "profanity", "illegal",
+        "advertising", "platform_terms_breach", "misinformation", "disinformation",
+        "emerging_health_threat", "criticism", "complaint", "medical_question", "foi_request",
+        "real_name_discernible", "media_request", "patient_safety_risk", "reputational_risk",
+        "safety_or_care_concern", "needs_department", "encourages_breaches",
+        "offensive_username", "offensive_profile_image", "third_party_enquiry",
+        "safeguarding_concern",
+    ]
 )
 
 STAFF_POST_LABELS: Final[frozenset[str]] = frozenset(
-    """patient_identifiable confidential internal_information partners_or_suppliers
-    attacks_colleague abusive_language profanity political religious defamatory discriminatory
-    bullying grievance criticises_employer media_response media_contact_about_post
-    official_comment_request speaks_for_employer whistleblowing commercial_gain
-    professional_reference personal_reference engages_under_13 minor_friend_request_accepted
-    requests_personal_details child_image_named intimate_content legal_matter patient_care
-    major_incident_content uncredited_content big_announcement edited_without_note
-    copyright_breach endorses_inappropriate_content photo_without_consent
-    contradicts_partner_agencies picks_fight""".split()
+    [
+        "patient_identifiable", "confidential", "internal_information",
+        "partners_or_suppliers", "attacks_colleague", "abusive_language", "profanity",
+        "political", "religious", "defamatory", "discriminatory", "bullying", "grievance",
+        "criticises_employer", "media_response", "media_contact_about_post",
+        "official_comment_request", "speaks_for_employer", "whistleblowing", "commercial_gain",
+        "professional_reference", "personal_reference", "engages_under_13",
+        "minor_friend_request_accepted", "requests_personal_details", "child_image_named",
+        "intimate_content", "legal_matter", "patient_care", "major_incident_content",
+        "uncredited_content", "big_announcement", "edited_without_note", "copyright_breach",
+        "endorses_inappropriate_content", "photo_without_consent",
+        "contradicts_partner_agencies", "picks_fight",
+    ]
 )
 
 LABELS: Final[dict[SubjectKind, frozenset[str]]] = {
@@ -82,7 +90,7 @@ ActionKind = Literal[
     "notify_comms_team",
     "seek_approval",
 ]
-ACTION_KINDS: Final[tuple[str, ...]] = ActionKind.__args__
+ACTION_KINDS: Final[tuple[str, ...]] = get_args(ActionKind)
 ACTIONS_NEEDING_TARGET: Final[frozenset[str]] = frozenset({"escalate", "signpost"})
 
 CommentPlatform = Literal["facebook", "x", "instagram", "linkedin", "youtube", "tiktok", "other"]

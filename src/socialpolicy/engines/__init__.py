@@ -14,7 +14,8 @@ ENGINE_NAMES: tuple[EngineName, ...] = ("durable", "reference")
 
 
 class Engine(Protocol):
-    name: EngineName
+    @property
+    def name(self) -> EngineName: ...
 
     def fired(self, facts: Mapping[str, Any]) -> frozenset[str]:
         """Ids of the rules of `facts["kind"]` whose conditions hold, plus `scope` if in scope."""

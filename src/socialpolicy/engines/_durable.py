@@ -162,7 +162,13 @@ class DurableEngine:
                 raise EngineError(f"durable_rules failed: {type(exc).__name__}: {exc}") from exc
             finally:
                 _Recording.fired = None
-                _HOST.delete_state(self.ruleset, session)
+                try:
+                    _HOST.delete_state(self.ruleset, session)
+                    leaked = None
+                except Exception as exc:  # only a problem if the session was really created
+                    leaked = exc
+        if leaked is not None and recorded:
+            raise EngineError(f"durable_rules could not delete session {session}: {leaked}")
         if state.get("exception"):
             raise EngineError(f"a durable_rules action failed: {state['exception']}")
         sentinel = f"{SENTINEL}__{kind}"

@@ -1,0 +1,36 @@
+"""Shared fixtures: the fixture policies, both engines, subject builders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import socialpolicy as sp
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ENGINES = ("durable", "reference")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def mini(engine: str) -> sp.Policy:
+    return sp.load_policy(FIXTURES / "mini.yaml", engine=engine)  # type: ignore[arg-type]
+
+
+def comment(**fields: Any) -> sp.Comment:
+    base: dict[str, Any] = {"platform": "facebook", "text": "", "author": "@someone",
+                            "posted_at": datetime.fromisoformat("2026-03-04T10:00:00+00:00")}
+    return sp.Comment(**(base | fields))
+
+
+def staff_post(**fields: Any) -> sp.StaffPost:
+    base: dict[str, Any] = {"platform": "x", "text": "", "posted_at": "2026-03-04T10:00:00Z",
+                            "account": {"handle": "@jo_bloggs"}}
+    return sp.StaffPost.model_validate(base | fields)

@@ -1,0 +1,17 @@
+"""The public surface is exactly `__all__`, alphabetised (as pydantic tests its own)."""
+
+import socialpolicy as sp
+
+
+def test_all_is_sorted_and_exact() -> None:
+    assert sp.__all__ == sorted(sp.__all__)
+    public = {name for name in dir(sp) if not name.startswith("_")}
+    modules = {"cli", "checker", "compiler", "conditions", "decision", "engine", "engines",
+               "errors", "loader", "policy", "signals", "sources", "subjects", "timing", "vocab"}
+    assert public - modules == set(sp.__all__)
+
+
+def test_contract_names_exist() -> None:
+    for name in ("available_policies", "load_policy", "decide", "Comment", "StaffPost",
+                 "AccountRequest", "Action", "Citation", "Finding", "Decision"):
+        assert hasattr(sp, name), name
