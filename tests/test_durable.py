@@ -54,6 +54,24 @@ def test_bare_engine_events_fire_only_the_first_rule() -> None:
     assert len(fired) == 1
 
 
+def test_a_disjunction_fires_once_per_matching_branch() -> None:
+    fired: list[str] = []
+
+    def record(c: object) -> None:
+        fired.append("either")
+
+    host = durable_engine.Host()
+    host.register_rulesets({"trap_or": {
+        "either": {"all": [{"m": {"$or": [{"a": 1}, {"b": 1}]}}], "run": record}}})
+    host.assert_fact("trap_or", {"sid": "s", "a": 1, "b": 1})
+    assert fired == ["either", "either"]
+
+
+def test_adapter_reports_a_disjunction_once(ir: dict) -> None:
+    both = facts(targeted_abuse=True, hate_speech=True)  # both branches of abuse-delete
+    assert DurableEngine(ir).fired(both) == {"abuse-delete", "reply-in-two-days"}
+
+
 def test_unmatched_fact_raises_and_duplicate_content_raises() -> None:
     def noop(c: object) -> None:
         return None
