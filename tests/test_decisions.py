@@ -91,7 +91,7 @@ def test_derived_fact_carries_its_evidence(mini: sp.Policy) -> None:
     (finding,) = d.findings
     (evidence,) = finding.evidence
     assert (evidence.field, evidence.text, evidence.fact) == ("account.handle", "EBC",
-                                                               "handle_names_org")
+                                                               "fact.handle_names_org")
     assert (evidence.start, evidence.end) == (4, 7)
 
 

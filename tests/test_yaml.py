@@ -24,7 +24,7 @@ def test_anchors_and_aliases_are_refused() -> None:
 
 
 def test_duplicate_keys_are_reported_at_the_second() -> None:
-    doc, problems = load("a: 1\nb:\n  c: 1\n  c: 2\n", "t.yaml")
+    _, problems = load("a: 1\nb:\n  c: 1\n  c: 2\n", "t.yaml")
     assert [(p.code, p.line, p.column) for p in problems] == [("duplicate-key", 4, 3)]
     assert "line 3" in (problems[0].hint or "")
 

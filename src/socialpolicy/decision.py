@@ -44,7 +44,8 @@ class Action:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """A span of the subject's text that a detector matched, and the fact or label it gave."""
+    """A span of the subject's text that a detector matched, and the key it set
+    (`label.personal_details`, `fact.handle_names_org`)."""
 
     detector: str
     field: str

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+import phonenumbers
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -108,6 +110,46 @@ def find_disclaimer(text: str, wordings: tuple[str, ...]) -> tuple[int, int, str
     return None
 
 
+# ---- personal contact details (MSE ICB Appendix B, 6.5.2) ------------------------------------
+
+_EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}"
+                    r"[A-Za-z]{2,24}\b")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{2}\b")
+_HOUSE = re.compile(r"\b[0-9]{1,4}[A-Za-z]?,? +[A-Z][a-z]+")
+_NHS_NUMBER = re.compile(r"(?<![0-9])([0-9]{3})[ -]?([0-9]{3})[ -]?([0-9]{4})(?![0-9])")
+_UK_WRITTEN = ("0", "(0", "+44", "0044", "+ 44")
+
+
+def _nhs_number_valid(digits: str) -> bool:
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def find_personal_details(text: str) -> list[tuple[str, int, int, str]]:
+    """(detector, start, end, matched) for phone numbers, emails, NHS numbers and postal
+    addresses with postcodes. Numbers must be written as UK numbers are (`07700 900123`,
+    `+44 ...`), so years, prices, times, reference numbers and 111/999 do not count."""
+    found: list[tuple[str, int, int, str]] = []
+    clean = normalise(text)
+    for match in phonenumbers.PhoneNumberMatcher(clean, "GB",
+                                                 leniency=phonenumbers.Leniency.POSSIBLE):
+        if match.raw_string.startswith(_UK_WRITTEN):
+            found.append(("phone_number", match.start, match.end, match.raw_string))
+    found += [("email", m.start(), m.end(), m.group()) for m in _EMAIL.finditer(clean)]
+    for m in _NHS_NUMBER.finditer(clean):
+        digits = "".join(m.groups())
+        taken = any(start <= m.start() < end for _, start, end, _ in found)
+        if not taken and _nhs_number_valid(digits):
+            found.append(("nhs_number", m.start(), m.end(), m.group()))
+    for m in _POSTCODE.finditer(clean):
+        house = _HOUSE.search(clean, max(0, m.start() - 80), m.start())
+        if house:
+            found.append(("postal_address", house.start(), m.end(), clean[house.start():m.end()]))
+    return sorted(found, key=lambda item: item[1])
+
+
 # ---- facts -----------------------------------------------------------------------------------
 
 
@@ -116,13 +158,15 @@ def _staff_post_facts(post: StaffPost, doc: PolicyDocument,
     def names_in(field: str, value: str, fact: str) -> bool:
         found = find_org_name(value, doc.names) if doc.names else None
         if found:
-            evidence.append(Evidence("org_name", field, found[0], found[1], found[2], fact))
+            evidence.append(Evidence("org_name", field, found[0], found[1], found[2],
+                                     f"fact.{fact}"))
         return found is not None
 
     def disclaimer_in(field: str, value: str, fact: str) -> bool:
         found = find_disclaimer(value, doc.disclaimers)
         if found:
-            evidence.append(Evidence("disclaimer", field, found[0], found[1], found[2], fact))
+            evidence.append(Evidence("disclaimer", field, found[0], found[1], found[2],
+                                     f"fact.{fact}"))
         return found is not None
 
     text_has = disclaimer_in("text", post.text, "text_has_disclaimer")
@@ -149,6 +193,11 @@ def derive(subject: Subject, doc: PolicyDocument) -> tuple[Facts, list[Evidence]
     evidence: list[Evidence] = []
     derived: dict[str, bool]
     if isinstance(subject, Comment):
+        details = find_personal_details(subject.text)
+        evidence += [Evidence(name, "text", start, end, text, "label.personal_details")
+                     for name, start, end, text in details]
+        if details:  # a detected label adds to the caller's; it never removes one
+            facts["label.personal_details"] = True
         hours = doc.working_hours
         derived = {"out_of_hours": bool(hours and not hours.is_working_time(subject.posted_at))}
     elif isinstance(subject, StaffPost):
@@ -159,7 +208,7 @@ def derive(subject: Subject, doc: PolicyDocument) -> tuple[Facts, list[Evidence]
         found = find_org_name(handle, doc.names) if handle and doc.names else None
         if found:
             evidence.append(Evidence("org_name", "proposed_handle", *found,
-                                     "proposed_handle_names_org"))
+                                     "fact.proposed_handle_names_org"))
         derived = {"proposed_handle_names_org": found is not None}
     missing = set(DERIVED_FACTS[kind]) - set(derived)
     if missing:
@@ -169,6 +218,6 @@ def derive(subject: Subject, doc: PolicyDocument) -> tuple[Facts, list[Evidence]
 
 
 def evidence_for(keys: Iterable[str], evidence: list[Evidence]) -> list[Evidence]:
-    """The evidence behind any of the given fact keys."""
-    wanted = {key.removeprefix("fact.") for key in keys}
+    """The evidence behind any of the given fact or label keys."""
+    wanted = set(keys)
     return [item for item in evidence if item.fact in wanted]
