@@ -84,7 +84,7 @@ def main() -> int:
     out = sys.stdout
     out.write(f"policy {args.policy}: {len(subjects)} subjects x {args.rounds} rounds "
               f"(median), Python {sys.version.split()[0]}\n\n")
-    out.write(f"| configuration | decisions/s | us/decision | time vs bare durable |\n")
+    out.write("| configuration | decisions/s | us/decision | time vs bare durable |\n")
     out.write("|---|---:|---:|---:|\n")
     for name, samples in timings.items():
         median = statistics.median(samples)

@@ -123,6 +123,9 @@ class Decision:
                   + (f" ({a.detail})" if a.detail else "") for a in self.actions]
         if self.respond_by:
             lines.append(f"  respond by: {self.respond_by.isoformat()}")
+        for finding in self.findings:
+            lines += [f"  evidence: {e.detector} `{e.text}` in {e.field}[{e.start}:{e.end}] "
+                      f"-> {e.fact} (rule {finding.rule_id})" for e in finding.evidence]
         for citation in self.citations:
             lines.append(f"  [{citation.clause_id}] {citation.title}: \"{citation.text}\"")
         lines += [f"  warning: {w}" for w in self.warnings]

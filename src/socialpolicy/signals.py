@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-import phonenumbers
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
+
+import phonenumbers
 
 from .decision import Evidence
 from .policy import PolicyDocument
