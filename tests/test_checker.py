@@ -94,6 +94,71 @@ def test_each_problem_has_a_stable_code(tmp_path: Path, old: str, new: str,
         assert diagnostic.line > 0 and diagnostic.column > 0 and diagnostic.hint
 
 
+SPAM_RULE = """  - id: spam-hide
+    applies_to: comment
+    when: {label: spam}
+"""
+
+
+@pytest.mark.parametrize("when", [
+    "{all: [{label: spam}, {not: {label: spam}}]}",
+    "{all: [{field: platform, eq: x}, {field: platform, in: [facebook, youtube]}]}",
+    "{all: [{field: author_prior_removals, ge: 3}, {field: author_prior_removals, lt: 2}]}",
+    "{all: [{field: channel, ne: comment}, {field: channel, ne: reply}, "
+    "{field: channel, ne: direct_message}, {field: channel, ne: mention}]}",
+])
+def test_contradictory_rule_is_unreachable(tmp_path: Path, when: str) -> None:
+    text = MINI.replace(SPAM_RULE, SPAM_RULE.replace("{label: spam}", when))
+    found = problems(text, tmp_path)
+    unreachable = [d for d in found if d.code == "unreachable-rule"]
+    assert len(unreachable) == 1
+    assert "`spam-hide` can never fire" in unreachable[0].message
+    assert unreachable[0].line == 53  # the rule's `when`
+
+
+def test_rule_outside_the_scope_is_unreachable(tmp_path: Path) -> None:
+    text = MINI.replace("{fact: handle_names_org}, {not:",
+                        "{fact: handle_names_org}, {field: author.employment, eq: volunteer}, "
+                        "{not:")
+    found = [d for d in problems(text, tmp_path) if d.code == "unreachable-rule"]
+    assert [d.message for d in found] == [
+        "rule `handle-names-council` can never fire: its conditions contradict each other or "
+        "the kind's scope"]
+
+
+def test_rule_covered_by_a_stronger_rule_is_shadowed(tmp_path: Path) -> None:
+    narrow = """  - id: spam-on-x
+    applies_to: comment
+    when: {all: [{label: spam}, {field: platform, eq: x}]}
+    outcome: leave
+    cites: ["4.2"]
+    reason: spam on x
+    examples:
+      fires: [{labels: [spam], platform: x}]
+      does_not_fire: [{labels: [spam]}]
+"""
+    found = problems(MINI.replace(SPAM_RULE, narrow + SPAM_RULE), tmp_path)
+    assert [(d.code, d.line) for d in found] == [("shadowed-rule", 53)]
+    assert "`spam-on-x` is shadowed by `spam-hide`" in found[0].message
+    # Saying something more (another clause) is not shadowing.
+    louder = narrow.replace('cites: ["4.2"]', 'cites: ["4.2", "4.3"]')
+    assert problems(MINI.replace(SPAM_RULE, louder + SPAM_RULE), tmp_path) == []
+
+
+def test_identical_rules_report_only_the_later_one(tmp_path: Path) -> None:
+    copy = SPAM_RULE.replace("spam-hide", "spam-hide-again") + """    outcome: hide
+    cites: ["4.2"]
+    reason: spam is hidden
+    examples:
+      fires: [{labels: [spam]}]
+      does_not_fire: [{labels: [advertising]}]
+"""
+    found = problems(MINI.replace("  - id: reply-in-two-days", copy + "  - id: reply-in-two-days"),
+                     tmp_path)
+    assert [d.message.split(":")[0] for d in found] == [
+        "rule `spam-hide-again` is shadowed by `spam-hide`"]
+
+
 def test_verbatim_text_is_checked_against_the_source(tmp_path: Path) -> None:
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "doc.txt").write_text(

@@ -6,8 +6,11 @@ import socialpolicy as sp
 def test_all_is_sorted_and_exact() -> None:
     assert sp.__all__ == sorted(sp.__all__)
     public = {name for name in dir(sp) if not name.startswith("_")}
-    modules = {"cli", "checker", "compiler", "conditions", "decision", "engine", "engines",
-               "errors", "loader", "policy", "signals", "sources", "subjects", "timing", "vocab"}
+    modules = {
+        "analysis", "checker", "cli", "compiler", "conditions", "decision", "engine", "engines",
+        "errors", "explain", "loader", "policy", "signals", "sources", "subjects", "timing",
+        "vocab",
+    }
     assert public - modules == set(sp.__all__)
 
 

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
-from . import conditions
+from . import analysis, conditions
 from ._yaml import Document
 from ._yaml import Path as YamlPath
 from .errors import Diagnostic
@@ -32,6 +32,7 @@ from .policy import (
     Position,
     Rule,
     Scope,
+    Topic,
     example_subject,
 )
 from .signals import derive
@@ -42,14 +43,17 @@ from .vocab import (
     ACTIONS_NEEDING_TARGET,
     SCALES,
     SUBJECT_KINDS,
+    TOPICS,
     Outcome,
     SubjectKind,
     closest,
+    severity,
 )
 
 _TOP_REQUIRED = ("id", "organisation", "title", "version", "source", "kinds", "clauses", "rules")
 _TOP_OPTIONAL = ("effective", "review", "source_file", "names", "disclaimers", "working_hours",
-                 "notes", "example_defaults")
+                 "notes", "example_defaults", "topics")
+_TOPIC_SUMMARY_MAX = 120
 _CLAUSE_ID = re.compile(
     r"^(?:[0-9]+(?:\.[0-9]+)*|(?:appendix|annex)-[a-z0-9]+)(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -136,7 +140,7 @@ class _Checker:
         value = data.get("cites")
         if not isinstance(value, list) or not value:
             self.report((*path, "cites"), "missing-citation",
-                        "every rule, default and scope must cite at least one clause",
+                        "every rule, default, scope and topic must cite at least one clause",
                         'add `cites: ["<clause id>"]`')
             return ()
         result = []
@@ -173,6 +177,7 @@ class _Checker:
         names = self.text_list(top, "names", ())
         disclaimers = self.text_list(top, "disclaimers", ())
         source_file = self.text(top, "source_file", ())
+        topics = self.topics(top.get("topics"), clause_ids)
         self.verbatim(source_file, clauses, top)
         self.traceability(clauses, rules, kinds)
         for rule in rules:
@@ -190,7 +195,9 @@ class _Checker:
             disclaimers=disclaimers, working_hours=hours, notes=top.get("notes"), kinds=kinds,
             clauses=tuple(clauses), rules=tuple(rules), example_defaults=defaults,
             file=self.doc.file, digest="", clause_index={c.id: c for c in clauses},
+            topics=topics,
         )
+        self.reachability(document)
         self.examples(document)
         return None if self.problems else document
 
@@ -431,6 +438,31 @@ class _Checker:
             return None
         return Scope(when, cites, outside)
 
+    def topics(self, data: Any, clause_ids: set[str]) -> dict[str, Topic]:
+        """The comparison topics: fixed keys, so every organisation's column means the same."""
+        if data is None:
+            return {}
+        entry = self.mapping(data, ("topics",), "`topics`", (), tuple(TOPICS))
+        result: dict[str, Topic] = {}
+        for key, value in (entry or {}).items():
+            if key not in TOPICS:
+                continue
+            path: YamlPath = ("topics", key)
+            block = self.mapping(value, path, f"topic `{key}`", ("summary", "cites"))
+            if block is None:
+                continue
+            summary = self.text(block, "summary", path)
+            if summary is not None and len(summary) > _TOPIC_SUMMARY_MAX:
+                self.report((*path, "summary"), "bad-value",
+                            f"topic `{key}` summary is {len(summary)} characters long",
+                            f"say the rule in a few words (at most {_TOPIC_SUMMARY_MAX} "
+                            "characters); the clauses hold the detail")
+                summary = None
+            cites = self.cites(block, path, clause_ids) if "cites" in block else ()
+            if summary is not None and cites:
+                result[key] = Topic(summary, cites, self.position(path))
+        return result
+
     def working_hours(self, data: Any) -> WorkingHours | None:
         if data is None:
             return None
@@ -508,6 +540,50 @@ class _Checker:
                                 f"rule `{rule.id}` cites `{clause_id}`, whose status is "
                                 f"`{statuses[clause_id]}`",
                                 "set the clause's status to encoded or cite another clause")
+
+    def reachability(self, document: PolicyDocument) -> None:
+        """Rules that can never fire, and rules another rule already covers in full."""
+        for kind in SUBJECT_KINDS:
+            policy = document.kinds.get(kind)
+            scope = policy.scope if policy else None
+            rules = [(i, rule) for i, rule in enumerate(document.rules) if rule.applies_to == kind]
+            compiled = {rule.id: conditions.to_ir(rule.when) for _, rule in rules}
+            in_scope = {rule.id: ({"all": [conditions.to_ir(scope.when), compiled[rule.id]]}
+                                  if scope else compiled[rule.id]) for _, rule in rules}
+            for i, rule in rules:
+                if not analysis.satisfiable(kind, in_scope[rule.id]):
+                    self.report(("rules", i, "when"), "unreachable-rule",
+                                f"rule `{rule.id}` can never fire: its conditions contradict "
+                                "each other" + (" or the kind's scope" if scope else ""),
+                                "remove the contradictory test, or the rule")
+                    continue
+                for j, other in rules:
+                    if j != i and self._covers(kind, other, rule, in_scope, compiled) and not (
+                            j > i and self._covers(kind, rule, other, in_scope, compiled)):
+                        self.report(("rules", i, "when"), "shadowed-rule",
+                                    f"rule `{rule.id}` is shadowed by `{other.id}`: whenever it "
+                                    f"fires, `{other.id}` fires with the same or a stronger "
+                                    "outcome, actions and citations",
+                                    f"remove `{rule.id}` or make it say something `{other.id}` "
+                                    "does not")
+                        break
+
+    @staticmethod
+    def _covers(kind: SubjectKind, wide: Rule, narrow: Rule, in_scope: dict[str, Any],
+                compiled: dict[str, Any]) -> bool:
+        """Whether `wide` says everything `narrow` says whenever `narrow` fires."""
+        def actions(rule: Rule) -> set[tuple[str, str | None]]:
+            return {(a.kind, a.target) for a in rule.actions}
+
+        if (severity(kind, wide.outcome) < severity(kind, narrow.outcome)
+                or not set(narrow.cites) <= set(wide.cites)
+                or not actions(narrow) <= actions(wide)
+                or narrow.if_unavailable != wide.if_unavailable
+                or narrow.respond_within_working_days not in (
+                    None, wide.respond_within_working_days)):
+            return False
+        negated = conditions.to_ir(wide.when, negate=True)
+        return analysis.implies(kind, in_scope[narrow.id], negated)
 
     def examples(self, document: PolicyDocument) -> None:
         for i, rule in enumerate(document.rules):

@@ -78,6 +78,19 @@ def _cmd_decide(args: argparse.Namespace) -> int:
     return _exit_code(decisions)
 
 
+def _cmd_explain(args: argparse.Namespace) -> int:
+    policy = load_policy(args.policy, engine=args.engine)
+    source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115
+    with source:
+        rows = _read_subjects(source)
+    adverse = False
+    for row, subject in enumerate(rows):
+        explanation = policy.explain(subject)
+        adverse |= explanation.decision.adverse
+        sys.stdout.write(f"== row {row}\n{explanation}\n\n")
+    return EXIT_ADVERSE if adverse else EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     demo = json.loads(resources.files("socialpolicy").joinpath("demo.json").read_text("utf-8"))
     out = sys.stdout
@@ -112,6 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--engine", choices=ENGINE_NAMES, default="durable")
     decide.add_argument("--format", choices=("json", "jsonl", "text"), default="json")
     decide.set_defaults(run=_cmd_decide)
+
+    explain = commands.add_parser(
+        "explain", help="show, for every rule, whether it fired and which conditions held")
+    explain.add_argument("--policy", required=True, help="bundled policy id or a YAML path")
+    explain.add_argument("file", help="JSON or JSONL subjects, each with `kind`; `-` for stdin")
+    explain.add_argument("--engine", choices=ENGINE_NAMES, default="durable")
+    explain.set_defaults(run=_cmd_explain)
 
     demo = commands.add_parser("demo", help="decide a bundled set of examples and print them")
     demo.add_argument("--engine", choices=ENGINE_NAMES, default="durable")

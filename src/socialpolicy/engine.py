@@ -16,7 +16,8 @@ from .compiler import SCOPE_RULE
 from .conditions import atoms, to_ir
 from .decision import Action, Citation, Decision, Finding
 from .engines import Engine, EngineName, make_engine
-from .errors import SubjectKindError
+from .errors import EngineError, SubjectKindError
+from .explain import Explanation, RuleTrace, trace
 from .loader import compile_file
 from .policy import ActionSpec, Clause, PolicyDocument, Rule
 from .signals import derive, evidence_for
@@ -141,6 +142,27 @@ class Policy:
             outcome, kind, reason, actions=_merge_actions(findings),
             citations=self._ordered({c.clause_id: c for f in findings for c in f.citations}),
             findings=findings, respond_by=self._respond_by(subject, fired), warnings=warnings)
+
+    def explain(self, subject: Subject | Mapping[str, Any], **options: Any) -> Explanation:
+        """The decision plus, for every rule of the subject's kind, whether it fired and which
+        conditions held or failed: why this outcome, and why not another."""
+        subject = _as_subject(subject)
+        decision = self.decide(subject, **options)
+        policy = self._document.kinds.get(subject.kind)
+        if policy is None or policy.not_covered is not None:
+            return Explanation(decision, note="no rules: " + decision.reason)
+        facts, _ = derive(subject, self._document)
+        rules = [RuleTrace(rule, (t := trace(rule.when, facts)).held, t)
+                 for rule in self._document.rules_for(subject.kind)]
+        scope = trace(policy.scope.when, facts) if policy.scope else None
+        fired = {f.rule_id for f in decision.findings}
+        traced = {t.rule.id for t in rules if t.fired}
+        in_scope = scope is None or scope.held
+        if in_scope and traced != fired:  # the engine and the trace must tell the same story
+            raise EngineError(f"explanation disagrees with the {self.engine} engine: traced "
+                              f"{sorted(traced)}, engine fired {sorted(fired)}")
+        note = None if in_scope else "outside scope: " + decision.reason
+        return Explanation(decision, rules, scope, note)
 
     def decide_many(self, subjects: Iterable[Subject | Mapping[str, Any]], *,
                     platform_capabilities: PlatformCapabilities | None = None,

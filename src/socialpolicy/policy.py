@@ -104,6 +104,15 @@ class KindPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class Topic:
+    """What the policy says on one comparison topic (vocab.TOPICS), in a few words, and where."""
+
+    summary: str
+    cites: tuple[str, ...]
+    position: Position = Position("<memory>", 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyDocument:
     id: str
     organisation: str
@@ -124,6 +133,8 @@ class PolicyDocument:
     file: str
     digest: str
     clause_index: Mapping[str, Clause] = field(default_factory=dict)
+    #: Comparison topics the document speaks to; a topic left out has no clause on it.
+    topics: Mapping[str, Topic] = field(default_factory=dict)
 
     def clause(self, clause_id: str) -> Clause:
         return self.clause_index[clause_id]

@@ -138,6 +138,24 @@ DERIVED_FACTS: Final[dict[SubjectKind, tuple[str, ...]]] = {
 }
 
 
+#: Topics an analyst compares across organisations (`socialpolicy compare`), in table order,
+#: with their headings. A policy's `topics:` block may only use these keys, so every column of
+#: the comparison means the same thing.
+TOPICS: Final[dict[str, str]] = {
+    "disclaimer_required": "disclaimer required?",
+    "org_name_in_personal_handle": "organisation name in a personal handle",
+    "branding_logo": "branding / logo",
+    "journalists": "responding to journalists",
+    "political_content": "political content",
+    "patient_information": "patient information",
+    "safeguarding_under_13s": "safeguarding under-13s",
+    "opening_accounts": "who may open accounts, on what criteria",
+    "removing_public_comments": "grounds for removing public comments",
+    "response_times": "response times",
+    "escalation_routes": "escalation routes",
+}
+
+
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The known spelling nearest to `word`, for "did you mean" hints."""
     matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)

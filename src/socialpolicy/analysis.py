@@ -1,0 +1,101 @@
+"""Static analysis of compiled conditions: can a rule ever fire, and does another rule already
+say everything it says?
+
+Conditions are in negation normal form over keys with small domains (booleans, enums,
+non-negative integers), so satisfiability is decided by expanding to disjunctive normal form and
+checking each conjunction key by key. Expansion stops after `LIMIT` conjunctions and then answers
+"satisfiable" (never a false alarm).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .conditions import IR
+from .subjects import CONDITION_FIELDS
+from .vocab import SubjectKind
+
+LIMIT = 20_000
+Atom = dict[str, Any]
+
+
+def _conjunctions(ir: IR) -> Iterator[list[Atom]]:
+    if "all" in ir:
+        yield from _product([list(_conjunctions(part)) for part in ir["all"]])
+    elif "any" in ir:
+        for part in ir["any"]:
+            yield from _conjunctions(part)
+    else:
+        yield [ir]
+
+
+def _product(options: list[list[list[Atom]]]) -> Iterator[list[Atom]]:
+    if not options:
+        yield []
+        return
+    for head in options[0]:
+        for tail in _product(options[1:]):
+            yield head + tail
+
+
+@dataclass(frozen=True, slots=True)
+class _Domain:
+    kind: str  # bool | enum | int
+    choices: tuple[Any, ...] = ()
+
+
+def _domain(kind: SubjectKind, key: str) -> _Domain:
+    if key.startswith("field."):
+        spec = CONDITION_FIELDS[kind][key.removeprefix("field.")]
+        if spec.type == "enum":
+            return _Domain("enum", spec.choices)
+        if spec.type == "int":
+            return _Domain("int")
+    return _Domain("bool", (True, False))
+
+
+def _consistent(kind: SubjectKind, atoms: list[Atom]) -> bool:
+    by_key: dict[str, list[Atom]] = {}
+    for atom in atoms:
+        by_key.setdefault(atom["key"], []).append(atom)
+    for key, tests in by_key.items():
+        domain = _domain(kind, key)
+        if domain.kind == "int":
+            low, high, excluded = 0, None, set()
+            for t in tests:
+                v, op = t["value"], t["op"]
+                if op == "eq":
+                    low, high = max(low, v), v if high is None else min(high, v)
+                elif op == "ne":
+                    excluded.add(v)
+                elif op in ("gt", "ge"):
+                    low = max(low, v + 1 if op == "gt" else v)
+                else:
+                    bound = v - 1 if op == "lt" else v
+                    high = bound if high is None else min(high, bound)
+            if high is not None and (high < low or all(
+                    n in excluded for n in range(low, high + 1))):
+                return False
+            continue
+        allowed = set(domain.choices)
+        for t in tests:
+            allowed = allowed & {t["value"]} if t["op"] == "eq" else allowed - {t["value"]}
+        if not allowed:
+            return False
+    return True
+
+
+def satisfiable(kind: SubjectKind, ir: IR) -> bool:
+    """Whether some subject of `kind` makes the condition true (True when unsure)."""
+    for count, conjunction in enumerate(_conjunctions(ir)):
+        if count >= LIMIT or _consistent(kind, conjunction):
+            return True
+    return False
+
+
+def implies(kind: SubjectKind, first: IR, negated_second: IR) -> bool:
+    """Whether `first` can never hold while the second condition (given negated) fails;
+    False when unsure."""
+    return not satisfiable(kind, {"all": [first, negated_second]})

@@ -1,0 +1,198 @@
+"""Coverage: how completely each policy accounts for its source document, for CI and reviewers.
+
+A policy passes when the checker finds nothing (so every encoded clause is cited by a rule, every
+citation resolves, every rule has examples both ways and every clause is verbatim in the source)
+and it names the source document those quotes are checked against. The problems are the
+checker's own diagnostics, not a second implementation of them; this module adds the counts a
+reviewer reads to see what a policy covers, and the decision cases that exercise it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import _yaml
+from .errors import Diagnostic
+from .loader import available_policies, lint, resolve
+from .policy import CLAUSE_STATUSES
+from .vocab import SUBJECT_KINDS
+
+#: Where decision cases are looked for when no directory is given (relative to the current
+#: directory, as CI runs from the repository root).
+DEFAULT_CASES = Path("tests") / "cases"
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """One policy's coverage: counts by status, kind and example group, and every problem."""
+
+    policy: str
+    file: str
+    clauses: Mapping[str, int]
+    rules: Mapping[str, int]
+    examples: Mapping[str, int]
+    cases: int | None
+    encoded_in_cases: int
+    problems: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def encoded(self) -> int:
+        return self.clauses.get("encoded", 0)
+
+    def row(self) -> dict[str, str]:
+        """The table row: each count with its breakdown, as printed."""
+        def split(counts: Mapping[str, int]) -> str:
+            return f"{sum(counts.values())} = " + "+".join(str(n) for n in counts.values())
+
+        count = len(self.problems)
+        return {
+            "policy": self.policy,
+            "clauses": split(self.clauses),
+            "rules": split(self.rules),
+            "examples": split(self.examples),
+            "cases": "-" if self.cases is None else str(self.cases),
+            "cited by cases": ("-" if self.cases is None else
+                               f"{self.encoded_in_cases} of {self.encoded} encoded"),
+            "result": "ok" if self.ok else f"{count} problem{'s' if count != 1 else ''}",
+        }
+
+
+def _items(data: Any, key: str) -> list[Mapping[str, Any]]:
+    value = data.get(key) if isinstance(data, Mapping) else None
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
+def _examples(rule: Mapping[str, Any], group: str) -> list[Any]:
+    examples = rule.get("examples")
+    items = examples.get(group) if isinstance(examples, Mapping) else None
+    return items if isinstance(items, list) else []
+
+
+def _counts(keys: Sequence[str], values: Iterable[Any]) -> dict[str, int]:
+    found = list(values)
+    return {key: found.count(key) for key in keys}
+
+
+def _cases(path: Path, policy_id: str, encoded: set[str], known: set[str]
+           ) -> tuple[int | None, int, list[Diagnostic]]:
+    """Count the decision cases in `path`; report unreadable files and unknown clause ids."""
+    if not path.is_file():
+        return None, 0, []
+    doc, problems = _yaml.load(path.read_text(encoding="utf-8"), str(path))
+    if doc is None:
+        return 0, 0, problems
+    data = doc.data if isinstance(doc.data, Mapping) else {}
+    if data.get("policy") != policy_id:
+        problems.append(doc.diagnostic(("policy",), "bad-value",
+                                       f"cases file is for policy `{data.get('policy')}`, "
+                                       f"not `{policy_id}`",
+                                       f"set `policy: {policy_id}` or rename the file"))
+    cases = data.get("cases")
+    if not isinstance(cases, list):
+        problems.append(doc.diagnostic(("cases",), "bad-type", "`cases` must be a list",
+                                       "write one `- name: ...` entry per case"))
+        return 0, 0, problems
+    cited: set[str] = set()
+    for i, case in enumerate(cases):
+        expect = case.get("expect") if isinstance(case, Mapping) else None
+        ids = expect.get("cites") if isinstance(expect, Mapping) else None
+        for j, clause_id in enumerate(ids if isinstance(ids, list) else []):
+            if str(clause_id) not in known:
+                problems.append(doc.diagnostic(
+                    ("cases", i, "expect", "cites", j), "unknown-clause",
+                    f"case cites clause `{clause_id}`, which is not in the policy",
+                    "fix the clause id or the case"))
+            cited.add(str(clause_id))
+    return len(cases), len(encoded & cited), problems
+
+
+def coverage_of(policy: str | Path, cases: str | Path | None = None) -> Coverage:
+    """The coverage of one policy (bundled id or path), with decision cases from `cases`."""
+    path = resolve(policy)
+    doc, _ = _yaml.load(path.read_text(encoding="utf-8"), str(path))
+    data: Any = doc.data if doc is not None else None
+    top: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
+    policy_id = top.get("id") if isinstance(top.get("id"), str) else path.stem
+    clauses = _items(top, "clauses")
+    rules = _items(top, "rules")
+    groups = [group for rule in rules for group in ("fires", "does_not_fire")
+              for _ in _examples(rule, group)]
+    problems = lint([path])
+    if doc is not None and not top.get("source_file"):
+        problems.append(doc.diagnostic((), "missing-source",
+                                       "no `source_file`: clause text cannot be checked against "
+                                       "the source document",
+                                       "add `source_file:` naming the document's text in "
+                                       "`sources/` beside the policy"))
+    encoded = {str(c.get("id")) for c in clauses if c.get("status") == "encoded"}
+    known = {str(c.get("id")) for c in clauses}
+    base = _cases_dir(cases)
+    count, exercised, more = (_cases(base / f"{policy_id}.yaml", str(policy_id), encoded, known)
+                              if base is not None else (None, 0, []))
+    return Coverage(
+        policy=str(policy_id), file=str(path),
+        clauses=_counts(CLAUSE_STATUSES, (c.get("status") for c in clauses)),
+        rules=_counts(SUBJECT_KINDS, (r.get("applies_to") for r in rules)),
+        examples=_counts(("fires", "does_not_fire"), groups),
+        cases=count, encoded_in_cases=exercised, problems=tuple(problems + more),
+    )
+
+
+def _cases_dir(cases: str | Path | None) -> Path | None:
+    if cases is None:
+        return DEFAULT_CASES if DEFAULT_CASES.is_dir() else None
+    path = Path(cases)
+    if not path.is_dir():
+        raise ValueError(f"cases directory `{cases}` not found; give the folder holding "
+                         "`<policy id>.yaml` decision-case files")
+    return path
+
+
+def check_coverage(policies: Iterable[str | Path] | None = None,
+                   cases: str | Path | None = None) -> list[Coverage]:
+    """Coverage of each policy (default: every bundled one), in the order given.
+
+    Decision cases are read from `cases/<policy id>.yaml`; with no `cases`, from `tests/cases`
+    under the current directory if it exists.
+    """
+    chosen = list(policies) if policies is not None else list(available_policies())
+    return [coverage_of(policy, cases) for policy in chosen]
+
+
+_LEGEND = ("clauses = encoded+not_encodable+out_of_scope; rules = comment+staff_post+"
+           "account_request;\nexamples = fires+does_not_fire; cases: decision cases; cited by "
+           "cases: encoded clauses\nthat at least one decision case cites")
+
+
+def _table(rows: list[dict[str, str]], markdown: bool) -> list[str]:
+    heads = list(rows[0])
+    if markdown:
+        return ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads),
+                *("| " + " | ".join(row.values()) + " |" for row in rows)]
+    widths = {h: max(len(h), *(len(row[h]) for row in rows)) for h in heads}
+    right = {"cases"}
+    return ["  ".join((row[h].rjust if h in right else row[h].ljust)(widths[h])
+                      for h in heads).rstrip() for row in [dict(zip(heads, heads, strict=True)),
+                                                          *rows]]
+
+
+def render(reports: Sequence[Coverage], fmt: str = "text") -> str:
+    """The report as a table (`text` or `markdown`), then every problem, policy by policy."""
+    if not reports:
+        return ""
+    markdown = fmt == "markdown"
+    lines = _table([report.row() for report in reports], markdown)
+    lines += ["", _LEGEND.replace("\n", " ") if markdown else _LEGEND]
+    for report in reports:
+        if report.problems:
+            lines += ["", f"{report.policy}: {report.row()['result']}"]
+            lines += [("- " if markdown else "  ") + str(problem).replace("\n", "\n    ")
+                      for problem in report.problems]
+    return "\n".join(lines) + "\n"
