@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import socialpolicy as sp
+
+# Property tests: CI runs a fixed seed with 200 examples per test (so every policy and kind gets
+# at least 200); HYPOTHESIS_PROFILE=nightly runs 5000 fresh random ones per test.
+settings.register_profile("ci", max_examples=200, derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("nightly", max_examples=5000, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ENGINES = ("durable", "reference")

@@ -7,9 +7,10 @@ def test_all_is_sorted_and_exact() -> None:
     assert sp.__all__ == sorted(sp.__all__)
     public = {name for name in dir(sp) if not name.startswith("_")}
     modules = {
-        "analysis", "checker", "cli", "compiler", "conditions", "decision", "engine", "engines",
-        "errors", "explain", "loader", "policy", "signals", "sources", "subjects", "timing",
-        "vocab",
+        "analysis", "checker", "cli", "compare", "compiler", "conditions", "coverage", "decision",
+        "engine", "engines", "errors", "explain", "invariants", "loader", "policy", "signals",
+        "sources",
+        "subjects", "testing", "timing", "vocab",
     }
     assert public - modules == set(sp.__all__)
 

@@ -7,9 +7,12 @@
 Every decision names the clauses behind it, quoted from the source document.
 """
 
+from .compare import compare_policies
+from .coverage import check_coverage
 from .decision import Action, Citation, Decision, Evidence, Finding
 from .engine import Policy, decide, load_policy
 from .errors import (
+    DetectorError,
     Diagnostic,
     EngineError,
     PolicyError,
@@ -31,6 +34,7 @@ __all__ = [
     "Citation",
     "Comment",
     "Decision",
+    "DetectorError",
     "Diagnostic",
     "EngineError",
     "Evidence",
@@ -43,6 +47,8 @@ __all__ = [
     "SubjectKindError",
     "UnknownPolicyError",
     "available_policies",
+    "check_coverage",
+    "compare_policies",
     "decide",
     "lint",
     "load_policy",

@@ -191,3 +191,8 @@ def _scalar(node: Node) -> Any:
     if node.tag == _FLOAT:
         return float(value)
     return value
+
+
+def dump(data: Any) -> str:
+    """Plain data as block YAML, for counterexamples a user pastes back into a policy."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

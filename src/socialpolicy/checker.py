@@ -21,11 +21,13 @@ from ._yaml import Path as YamlPath
 from .errors import Diagnostic
 from .policy import (
     CLAUSE_STATUSES,
+    INVARIANT_PROPERTIES,
     ActionSpec,
     Clause,
     ClauseStatus,
     Example,
     Fallback,
+    Invariant,
     KindDefault,
     KindPolicy,
     PolicyDocument,
@@ -52,7 +54,7 @@ from .vocab import (
 
 _TOP_REQUIRED = ("id", "organisation", "title", "version", "source", "kinds", "clauses", "rules")
 _TOP_OPTIONAL = ("effective", "review", "source_file", "names", "disclaimers", "working_hours",
-                 "notes", "example_defaults", "topics")
+                 "notes", "example_defaults", "topics", "invariants")
 _TOPIC_SUMMARY_MAX = 120
 _CLAUSE_ID = re.compile(
     r"^(?:[0-9]+(?:\.[0-9]+)*|(?:appendix|annex)-[a-z0-9]+)(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
@@ -178,6 +180,7 @@ class _Checker:
         disclaimers = self.text_list(top, "disclaimers", ())
         source_file = self.text(top, "source_file", ())
         topics = self.topics(top.get("topics"), clause_ids)
+        invariants = self.invariants(top.get("invariants", []), clause_ids)
         self.verbatim(source_file, clauses, top)
         self.traceability(clauses, rules, kinds)
         for rule in rules:
@@ -195,7 +198,7 @@ class _Checker:
             disclaimers=disclaimers, working_hours=hours, notes=top.get("notes"), kinds=kinds,
             clauses=tuple(clauses), rules=tuple(rules), example_defaults=defaults,
             file=self.doc.file, digest="", clause_index={c.id: c for c in clauses},
-            topics=topics,
+            topics=topics, invariants=invariants,
         )
         self.reachability(document)
         self.examples(document)
@@ -437,6 +440,67 @@ class _Checker:
         if when is None or outside is None:
             return None
         return Scope(when, cites, outside)
+
+    def invariants(self, data: Any, clause_ids: set[str]) -> tuple[Invariant, ...]:
+        if not isinstance(data, list):
+            self.report(("invariants",), "bad-type", "`invariants` must be a list",
+                        "write one `- id: ...` entry per invariant")
+            return ()
+        result = []
+        for i, item in enumerate(data):
+            path: YamlPath = ("invariants", i)
+            entry = self.mapping(item, path, "an invariant", ("id", "applies_to", "cites",
+                                                             "reason"),
+                                 ("when", "labels_within", "outcome_in", "outcome_not_in",
+                                  "property"))
+            if entry is None:
+                continue
+            before = len(self.problems)
+            kind = entry.get("applies_to")
+            if kind not in SUBJECT_KINDS:
+                self.report((*path, "applies_to"), "bad-value", f"unknown subject kind `{kind}`",
+                            "use comment, staff_post or account_request")
+                continue
+            kind = cast(SubjectKind, kind)
+            cites = self.cites(entry, path, clause_ids)
+            when = (conditions.parse(entry["when"], kind, (*path, "when"), self.report)
+                    if "when" in entry else None)
+            outcomes: dict[str, frozenset[Outcome] | None] = {}
+            for key in ("outcome_in", "outcome_not_in"):
+                values = entry.get(key)
+                if values is None:
+                    outcomes[key] = None
+                    continue
+                if not isinstance(values, list) or not values:
+                    self.report((*path, key), "bad-type", f"`{key}` must be a list of outcomes",
+                                f"write `{key}: [leave]`")
+                    continue
+                checked = [self.outcome(v, kind, (*path, key, j)) for j, v in enumerate(values)]
+                outcomes[key] = frozenset(o for o in checked if o is not None)
+            labels = entry.get("labels_within")
+            if labels is not None:
+                for j, label in enumerate(labels if isinstance(labels, list) else [labels]):
+                    conditions.parse({"label": label}, kind, (*path, "labels_within", j),
+                                     self.report)
+            prop = entry.get("property")
+            if prop is not None and prop not in INVARIANT_PROPERTIES:
+                self.report((*path, "property"), "bad-value", f"unknown property `{prop}`",
+                            "use one of " + ", ".join(INVARIANT_PROPERTIES))
+            expects = outcomes.get("outcome_in") or outcomes.get("outcome_not_in")
+            if (prop is None) == (expects is None):
+                self.report(path, "invariant-shape",
+                            "an invariant needs either `property` or one of `outcome_in`/"
+                            "`outcome_not_in`", "say what must hold of the decision")
+            rule_id = self.text(entry, "id", path)
+            reason = self.text(entry, "reason", path)
+            if len(self.problems) > before or rule_id is None or reason is None:
+                continue
+            result.append(Invariant(
+                rule_id, kind, cites, reason, when,
+                frozenset(labels) if isinstance(labels, list) else None,
+                outcomes.get("outcome_in"), outcomes.get("outcome_not_in"), prop,
+                self.position(path)))
+        return tuple(result)
 
     def topics(self, data: Any, clause_ids: set[str]) -> dict[str, Topic]:
         """The comparison topics: fixed keys, so every organisation's column means the same."""

@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any, TextIO
 
+from .compare import compare_policies
+from .coverage import check_coverage
+from .coverage import render as render_coverage
 from .decision import Decision
 from .engine import load_policy
 from .engines import ENGINE_NAMES
@@ -113,6 +116,22 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    reports = check_coverage(args.policies or None, args.cases)
+    sys.stdout.write(render_coverage(reports, args.format))
+    count = sum(len(report.problems) for report in reports)
+    sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} in {len(reports)} "
+                     f"polic{'ies' if len(reports) != 1 else 'y'}\n")
+    return EXIT_PROBLEMS if count else EXIT_OK
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    comparison = compare_policies(args.policies or None)
+    sys.stdout.write(comparison.to_markdown() if args.format == "markdown"
+                     else comparison.to_text())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="socialpolicy",
@@ -140,6 +159,22 @@ def build_parser() -> argparse.ArgumentParser:
     lint_cmd = commands.add_parser("lint", help="check policy files; every problem at once")
     lint_cmd.add_argument("paths", nargs="+", help="policy YAML files or bundled ids")
     lint_cmd.set_defaults(run=_cmd_lint)
+
+    coverage = commands.add_parser(
+        "coverage", help="clauses, rules, examples and cases per policy; fails on any gap")
+    coverage.add_argument("policies", nargs="*", help="bundled ids or YAML paths (default: all "
+                          "bundled)")
+    coverage.add_argument("--cases", help="folder of `<policy id>.yaml` decision cases "
+                          "(default: tests/cases, if present)")
+    coverage.add_argument("--format", choices=("text", "markdown"), default="text")
+    coverage.set_defaults(run=_cmd_coverage)
+
+    compare = commands.add_parser(
+        "compare", help="what each policy says per topic, side by side, with clause ids")
+    compare.add_argument("policies", nargs="*", help="bundled ids or YAML paths (default: all "
+                         "bundled)")
+    compare.add_argument("--format", choices=("text", "markdown"), default="text")
+    compare.set_defaults(run=_cmd_compare)
     return parser
 
 

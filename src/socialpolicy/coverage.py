@@ -193,6 +193,6 @@ def render(reports: Sequence[Coverage], fmt: str = "text") -> str:
     for report in reports:
         if report.problems:
             lines += ["", f"{report.policy}: {report.row()['result']}"]
-            lines += [("- " if markdown else "  ") + str(problem).replace("\n", "\n    ")
+            lines += [("- " if markdown else "  ") + str(problem).replace("\n", "\n  ")
                       for problem in report.problems]
     return "\n".join(lines) + "\n"

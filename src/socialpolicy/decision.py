@@ -94,6 +94,8 @@ class Decision:
     engine: str = ""
     row: int | None = None  # set by decide_many
     error: str | None = None  # set on an `error` decision from decide_many
+    #: Labels a detector found in the text that the caller did not assert (provenance).
+    detected: list[str] = field(default_factory=list)
 
     @property
     def adverse(self) -> bool:
@@ -110,7 +112,7 @@ class Decision:
             "findings": [f.to_dict() for f in self.findings],
             "respond_by": self.respond_by.isoformat() if self.respond_by else None,
             "warnings": list(self.warnings), "engine": self.engine, "row": self.row,
-            "error": self.error,
+            "error": self.error, "detected": list(self.detected),
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -123,6 +125,8 @@ class Decision:
                   + (f" ({a.detail})" if a.detail else "") for a in self.actions]
         if self.respond_by:
             lines.append(f"  respond by: {self.respond_by.isoformat()}")
+        if self.detected:
+            lines.append("  detected in the text: " + ", ".join(self.detected))
         for finding in self.findings:
             lines += [f"  evidence: {e.detector} `{e.text}` in {e.field}[{e.start}:{e.end}] "
                       f"-> {e.fact} (rule {finding.rule_id})" for e in finding.evidence]

@@ -20,7 +20,7 @@ from .errors import EngineError, SubjectKindError
 from .explain import Explanation, RuleTrace, trace
 from .loader import compile_file
 from .policy import ActionSpec, Clause, PolicyDocument, Rule
-from .signals import derive, evidence_for
+from .signals import Detector, check_detectors, derive, detected_labels, evidence_for
 from .subjects import AccountRequest, Comment, StaffPost, Subject, subject_adapter
 from .vocab import (
     DEFAULT_PLATFORM_CAPABILITIES,
@@ -106,12 +106,15 @@ class Policy:
 
     def decide(self, subject: Subject | Mapping[str, Any], *,
                platform_capabilities: PlatformCapabilities | None = None,
-               as_of: date | None = None) -> Decision:
+               as_of: date | None = None, detectors: Sequence[Detector] | None = None,
+               staff_directory: Iterable[str] = ()) -> Decision:
         """Decide one subject: outcome, actions, the clauses behind them and any deadline.
 
         `subject` is a Comment, StaffPost or AccountRequest (or a mapping with a `kind` key).
         `platform_capabilities` overrides the default table of what a page owner can do to a
         comment per platform; `as_of` is the date the review-date warning is judged on.
+        `detectors` replaces the built-in text detectors (`signals.DEFAULT_DETECTORS`; `()` for
+        none); `staff_directory` lists staff full names, for the `names_staff` label.
         """
         subject = _as_subject(subject)
         document = self._document
@@ -123,7 +126,10 @@ class Policy:
                       f"the {document.organisation} policy has no clauses governing "
                       f"{_KIND_NAMES[kind]}")
             return self._decision(Outcome.NOT_COVERED, kind, reason, warnings=warnings)
-        facts, evidence = derive(subject, document)
+        if detectors is not None:
+            check_detectors(detectors)
+        facts, evidence = derive(subject, document, detectors, staff_directory)
+        detected = detected_labels(subject, evidence)
         fired = self._engine.fired(facts)
         if policy.scope is not None and SCOPE_RULE not in fired:
             return self._decision(Outcome.NOT_COVERED, kind, policy.scope.outside,
@@ -135,13 +141,14 @@ class Policy:
             assert policy.default is not None
             return self._decision(policy.default.outcome, kind, policy.default.reason,
                                   citations=self._citations(policy.default.cites),
-                                  warnings=warnings)
+                                  warnings=warnings, detected=detected)
         outcome = max((f.outcome for f in findings), key=lambda o: severity(kind, o))
         reason = "; ".join(f.reason for f in findings if f.outcome == outcome)
         return self._decision(
             outcome, kind, reason, actions=_merge_actions(findings),
             citations=self._ordered({c.clause_id: c for f in findings for c in f.citations}),
-            findings=findings, respond_by=self._respond_by(subject, fired), warnings=warnings)
+            findings=findings, respond_by=self._respond_by(subject, fired), warnings=warnings,
+            detected=detected)
 
     def explain(self, subject: Subject | Mapping[str, Any], **options: Any) -> Explanation:
         """The decision plus, for every rule of the subject's kind, whether it fired and which
@@ -151,7 +158,8 @@ class Policy:
         policy = self._document.kinds.get(subject.kind)
         if policy is None or policy.not_covered is not None:
             return Explanation(decision, note="no rules: " + decision.reason)
-        facts, _ = derive(subject, self._document)
+        facts, _ = derive(subject, self._document, options.get("detectors"),
+                          options.get("staff_directory", ()))
         rules = [RuleTrace(rule, (t := trace(rule.when, facts)).held, t)
                  for rule in self._document.rules_for(subject.kind)]
         scope = trace(policy.scope.when, facts) if policy.scope else None
@@ -166,14 +174,16 @@ class Policy:
 
     def decide_many(self, subjects: Iterable[Subject | Mapping[str, Any]], *,
                     platform_capabilities: PlatformCapabilities | None = None,
-                    as_of: date | None = None) -> list[Decision]:
+                    as_of: date | None = None, detectors: Sequence[Detector] | None = None,
+                    staff_directory: Iterable[str] = ()) -> list[Decision]:
         """Decide every row, in order. A malformed row gets an `error` decision naming its row;
         nothing is dropped. An engine failure still raises: it is never a lenient answer."""
         decisions = []
         for row, subject in enumerate(subjects):
             try:
                 decision = self.decide(subject, platform_capabilities=platform_capabilities,
-                                       as_of=as_of)
+                                       as_of=as_of, detectors=detectors,
+                                       staff_directory=staff_directory)
             except (ValidationError, SubjectKindError) as exc:
                 decision = self._decision(Outcome.ERROR, _kind_hint(subject),
                                           f"row {row} is not a valid subject", error=str(exc))

@@ -47,3 +47,7 @@ class EngineError(SocialPolicyError, RuntimeError):
 
 class SubjectKindError(SocialPolicyError, TypeError):
     """`decide` was given something that is not a Comment, StaffPost or AccountRequest."""
+
+
+class DetectorError(SocialPolicyError, ValueError):
+    """A detector passed to `decide` that reads no text field or sets no known label or fact."""

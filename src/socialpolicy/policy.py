@@ -14,6 +14,7 @@ from .timing import WorkingHours
 from .vocab import Outcome, SubjectKind
 
 ClauseStatus = Literal["encoded", "not_encodable", "out_of_scope"]
+INVARIANT_PROPERTIES: tuple[str, ...] = ("labels_monotone",)
 CLAUSE_STATUSES: tuple[ClauseStatus, ...] = ("encoded", "not_encodable", "out_of_scope")
 
 
@@ -80,6 +81,27 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class Invariant:
+    """A property every decision of a kind must have, checked by property tests.
+
+    Either a guarded expectation (`when` and optionally `labels_within`, then `outcome_in` or
+    `outcome_not_in`) or a named built-in `property` (`labels_monotone`: adding a label never
+    makes the outcome less severe).
+    """
+
+    id: str
+    applies_to: SubjectKind
+    cites: tuple[str, ...]
+    reason: str
+    when: Condition | None = None
+    labels_within: frozenset[str] | None = None
+    outcome_in: frozenset[Outcome] | None = None
+    outcome_not_in: frozenset[Outcome] | None = None
+    property: str | None = None
+    position: Position = Position("<memory>", 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
 class KindDefault:
     outcome: Outcome
     cites: tuple[str, ...]
@@ -133,6 +155,7 @@ class PolicyDocument:
     file: str
     digest: str
     clause_index: Mapping[str, Clause] = field(default_factory=dict)
+    invariants: tuple[Invariant, ...] = ()
     #: Comparison topics the document speaks to; a topic left out has no clause on it.
     topics: Mapping[str, Topic] = field(default_factory=dict)
 

@@ -130,6 +130,7 @@ DERIVED_FACTS: Final[dict[SubjectKind, tuple[str, ...]]] = {
     "staff_post": (
         "handle_names_org",
         "display_name_names_org",
+        "bio_names_org",
         "text_has_disclaimer",
         "bio_has_disclaimer",
         "has_disclaimer",

@@ -1,0 +1,222 @@
+"""The detect stage: from a subject to the flat facts the rules test, with evidence.
+
+Detectors read a subject's text fields and report spans; each span sets a label
+(`label.personal_details`) or a derived fact (`fact.handle_names_org`) and is kept as evidence
+an analyst can check. Caller labels always stand: a detector only adds. A caller may pass its
+own list of detectors (`detectors=` on `Policy.decide`), to switch some off or add its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from ..decision import Evidence
+from ..errors import DetectorError
+from ..policy import PolicyDocument
+from ..subjects import CONDITION_FIELDS, Comment, Subject, field_value
+from ..vocab import DERIVED_FACTS, LABELS, SubjectKind
+from . import _contact, _disclaimers, _names, _profanity
+from ._text import Text, normalise
+
+__all__ = [
+    "DEFAULT_DETECTORS",
+    "TEXT_FIELDS",
+    "DetectionContext",
+    "Detector",
+    "Text",
+    "TextDetector",
+    "check_detectors",
+    "derive",
+    "detected_labels",
+    "evidence_for",
+    "normalise",
+]
+
+Facts = dict[str, Any]
+Span = tuple[int, int]
+Target = tuple[SubjectKind, str]
+
+#: The free-text fields a detector may read, per subject kind.
+TEXT_FIELDS: dict[SubjectKind, tuple[str, ...]] = {
+    "comment": ("text", "author"),
+    "staff_post": ("text", "account.handle", "account.display_name", "account.bio"),
+    "account_request": ("proposed_handle", "stakeholder_group", "operational_need"),
+}
+
+#: Derived facts that are true when any of their parts is.
+_EITHER: dict[str, tuple[str, ...]] = {
+    "fact.has_disclaimer": ("fact.text_has_disclaimer", "fact.bio_has_disclaimer"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DetectionContext:
+    """What detectors may know beyond the subject: the policy's organisation names and
+    disclaimer wordings, and the caller's staff directory (full names)."""
+
+    names: tuple[str, ...] = ()
+    disclaimers: tuple[str, ...] = ()
+    staff: tuple[str, ...] = ()
+
+
+@runtime_checkable
+class Detector(Protocol):
+    """Reads text fields and reports spans, each setting a label or derived fact.
+
+    `targets` maps (subject kind, text field) to the key a span sets: `label.<name>` or
+    `fact.<name>`. `find` gets the field's normalised text and returns (start, end) spans in
+    `text.folded` (`text.kept` has the same offsets); the library maps them back to the
+    caller's text for the evidence.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def targets(self) -> Mapping[Target, str]: ...
+
+    def find(self, text: Text, context: DetectionContext) -> Iterable[Span]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TextDetector:
+    """A detector from a function: the simplest way to supply your own."""
+
+    name: str
+    targets: Mapping[Target, str]
+    function: Callable[[Text, DetectionContext], Iterable[Span]] = field(repr=False)
+    description: str = ""
+
+    def find(self, text: Text, context: DetectionContext) -> Iterable[Span]:
+        return self.function(text, context)
+
+
+_PERSONAL: Mapping[Target, str] = {("comment", "text"): "label.personal_details"}
+_PROFANITY: Mapping[Target, str] = {("comment", "text"): "label.profanity",
+                                    ("staff_post", "text"): "label.profanity"}
+_STAFF: Mapping[Target, str] = {("comment", "text"): "label.names_staff"}
+_ORG_NAME: Mapping[Target, str] = {
+    ("staff_post", "account.handle"): "fact.handle_names_org",
+    ("staff_post", "account.display_name"): "fact.display_name_names_org",
+    ("staff_post", "account.bio"): "fact.bio_names_org",
+    ("account_request", "proposed_handle"): "fact.proposed_handle_names_org",
+}
+_DISCLAIMER: Mapping[Target, str] = {("staff_post", "text"): "fact.text_has_disclaimer",
+                                     ("staff_post", "account.bio"): "fact.bio_has_disclaimer"}
+
+#: The built-in detectors, in the order they run. Pass a filtered copy, or your own list, as
+#: `detectors=` to `Policy.decide` to switch some off or add your own.
+DEFAULT_DETECTORS: tuple[Detector, ...] = (
+    TextDetector("phone_number", _PERSONAL, _contact.phone_numbers,
+                 "UK mobile and landline numbers as people write them"),
+    TextDetector("email", _PERSONAL, _contact.emails, "email addresses"),
+    TextDetector("postal_address", _PERSONAL, _contact.postal_addresses,
+                 "a street address ending in a UK postcode"),
+    TextDetector("nhs_number", _PERSONAL, _contact.nhs_numbers,
+                 "NHS numbers that pass the check digit"),
+    TextDetector("profanity", _PROFANITY, _profanity.profanity,
+                 "swearing and obscenity, disguised or not"),
+    TextDetector("staff_name", _STAFF,
+                 lambda text, context: _names.staff_names(text, context.staff),
+                 "members of staff from the caller's directory, named in a comment"),
+    TextDetector("org_name", _ORG_NAME,
+                 lambda text, context: _names.org_names(text, context.names),
+                 "the organisation's names and abbreviations, on whole words"),
+    TextDetector("disclaimer", _DISCLAIMER,
+                 lambda text, context: _disclaimers.disclaimers(text, context.disclaimers),
+                 "\"views are my own\" and variants, and the policy's own wordings"),
+)
+
+
+def check_detectors(detectors: Sequence[Detector]) -> None:
+    """Raise DetectorError unless every detector has a unique name and targets a text field
+    and a label or derived fact of that kind."""
+    seen: set[str] = set()
+    for detector in detectors:
+        name = getattr(detector, "name", None)
+        if not isinstance(detector, Detector) or not isinstance(name, str):
+            raise DetectorError(
+                f"`{detector!r}` is not a detector; give it `name`, `targets` and `find`, or "
+                "build one with socialpolicy.signals.TextDetector")
+        if name in seen:
+            raise DetectorError(f"two detectors are named `{name}`; give each a unique name")
+        seen.add(name)
+        for (kind, path), key in detector.targets.items():
+            fields = TEXT_FIELDS.get(kind)
+            if fields is None or path not in fields:
+                known = ", ".join(f"{k}.{f}" for k, fs in TEXT_FIELDS.items() for f in fs)
+                raise DetectorError(f"detector `{name}` reads `{kind}.{path}`, which is not a "
+                                    f"text field; text fields: {known}")
+            prefix, _, rest = key.partition(".")
+            allowed = LABELS[kind] if prefix == "label" else (
+                DERIVED_FACTS[kind] if prefix == "fact" else ())
+            if rest not in allowed:
+                raise DetectorError(f"detector `{name}` sets `{key}`, which is not a label or "
+                                    f"derived fact of a {kind}; use `label.<name>` or "
+                                    "`fact.<name>` from the vocabulary")
+
+
+def detect(subject: Subject, detectors: Sequence[Detector],
+           context: DetectionContext) -> list[Evidence]:
+    """Run every detector on the fields it reads; each field is normalised once."""
+    kind = subject.kind
+    texts: dict[str, Text] = {}
+    evidence: list[Evidence] = []
+    for detector in detectors:
+        for (target_kind, path), key in detector.targets.items():
+            if target_kind != kind:
+                continue
+            value = field_value(subject, path)
+            if not value:
+                continue
+            text = texts.get(path)
+            if text is None:
+                text = texts[path] = normalise(value)
+            for start, end in detector.find(text, context):
+                first, last = text.span(start, end)
+                evidence.append(Evidence(detector.name, path, first, last, value[first:last],
+                                         key))
+    return evidence
+
+
+def derive(subject: Subject, doc: PolicyDocument, detectors: Sequence[Detector] | None = None,
+           staff_directory: Iterable[str] = ()) -> tuple[Facts, list[Evidence]]:
+    """The flat facts for `subject` under `doc`, keyed as conditions address them, and the
+    evidence behind every label or fact a detector set."""
+    kind = subject.kind
+    facts: Facts = {"kind": kind}
+    for label in sorted(LABELS[kind]):
+        facts[f"label.{label}"] = label in subject.labels
+    for path, spec in CONDITION_FIELDS[kind].items():
+        value = field_value(subject, path)
+        facts[f"field.{path}"] = (value is not None) if spec.type == "present" else value
+    for name in DERIVED_FACTS[kind]:
+        facts[f"fact.{name}"] = False
+    if isinstance(subject, Comment):
+        hours = doc.working_hours
+        facts["fact.out_of_hours"] = bool(hours and not hours.is_working_time(subject.posted_at))
+    context = DetectionContext(doc.names, doc.disclaimers, tuple(staff_directory))
+    evidence = detect(subject, DEFAULT_DETECTORS if detectors is None else detectors, context)
+    for item in evidence:  # a detected label adds to the caller's; it never removes one
+        facts[item.fact] = True
+    for key, parts in _EITHER.items():
+        if key in facts:
+            facts[key] = any(facts[part] for part in parts)
+    return facts, evidence
+
+
+def detected_labels(subject: Subject, evidence: Iterable[Evidence]) -> list[str]:
+    """Labels a detector set that the caller did not assert, sorted."""
+    return sorted({item.fact.removeprefix("label.") for item in evidence
+                   if item.fact.startswith("label.")} - subject.labels)
+
+
+def evidence_for(keys: Iterable[str], evidence: list[Evidence]) -> list[Evidence]:
+    """The evidence behind any of the given fact or label keys."""
+    wanted = set(keys)
+    for key, parts in _EITHER.items():
+        if key in wanted:
+            wanted.update(parts)
+    return [item for item in evidence if item.fact in wanted]

@@ -1,0 +1,141 @@
+"""`socialpolicy coverage`: counts that match the policies, and a failure on every coverage gap."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import socialpolicy as sp
+from socialpolicy._yaml import load
+from socialpolicy.cli import main
+from socialpolicy.coverage import Coverage, render
+
+from .test_sixth_policy import POLICY, write_sixth_policy
+
+ROOT = Path(__file__).parent.parent
+CASES = Path(__file__).parent / "cases"
+
+
+@pytest.fixture(scope="module")
+def bundled() -> list[Coverage]:
+    return sp.check_coverage(cases=CASES)
+
+
+def test_every_bundled_policy_passes(bundled: list[Coverage]) -> None:
+    assert [report.policy for report in bundled] == sp.available_policies()
+    assert [report.problems for report in bundled] == [()] * len(bundled)
+
+
+def test_counts_match_the_loaded_policies(bundled: list[Coverage]) -> None:
+    for report in bundled:
+        policy = sp.load_policy(report.policy, engine="reference")
+        statuses = [clause.status for clause in policy.clauses]
+        assert dict(report.clauses) == {s: statuses.count(s) for s in
+                                        ("encoded", "not_encodable", "out_of_scope")}
+        kinds = [rule.applies_to for rule in policy.rules]
+        assert dict(report.rules) == {k: kinds.count(k) for k in
+                                      ("comment", "staff_post", "account_request")}
+        groups = [example.fires for rule in policy.rules for example in rule.examples]
+        assert dict(report.examples) == {"fires": groups.count(True),
+                                         "does_not_fire": groups.count(False)}
+        doc, _ = load((CASES / f"{report.policy}.yaml").read_text(), "cases")
+        assert doc is not None
+        cases = doc.data["cases"]
+        assert report.cases == len(cases)
+        cited = {clause_id for case in cases for clause_id in case["expect"]["cites"]}
+        encoded = {c.id for c in policy.clauses if c.status == "encoded"}
+        assert report.encoded_in_cases == len(cited & encoded) > 0
+
+
+# Each coverage gap the issue names, made in a clean policy: (old text, new text, code).
+GAPS = [
+    ('  - {id: "3.2", title: Spam, text: We hide spam., status: encoded}\n',
+     '  - {id: "3.2", title: Spam, text: We hide spam., status: encoded}\n'
+     '  - {id: "3.4", title: Ads, text: We hide spam., status: encoded}\n', "uncited-clause"),
+    ('    cites: ["3.2"]\n    reason: spam is hidden',
+     '    cites: ["3.9"]\n    reason: spam is hidden', "unknown-clause"),
+    ("      does_not_fire: [{labels: [advertising]}]\n", "      does_not_fire: []\n",
+     "missing-examples"),
+    ("    examples:\n      fires: [{labels: [spam]}]\n"
+     "      does_not_fire: [{labels: [advertising]}]\n", "", "missing-field"),
+    ("text: We hide spam.,", "text: We always hide spam.,", "not-verbatim"),
+    ("source_file: example_trust.txt\n", "", "missing-source"),
+]
+
+
+def _empty(tmp_path: Path) -> Path:
+    folder = tmp_path / "no_cases"
+    folder.mkdir()
+    return folder
+
+
+@pytest.mark.parametrize(("old", "new", "code"), GAPS, ids=[gap[2] for gap in GAPS])
+def test_coverage_fails_on_each_gap(tmp_path: Path, old: str, new: str, code: str,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert POLICY.count(old) == 1
+    path = write_sixth_policy(tmp_path, POLICY.replace(old, new))
+    (report,) = sp.check_coverage([path], cases=_empty(tmp_path))
+    assert not report.ok
+    assert code in {problem.code for problem in report.problems}
+    assert main(["coverage", str(path)]) == 3
+    out, err = capsys.readouterr()
+    assert f"error[{code}]" in out
+    assert re.search(r"example_trust +.* +[0-9]+ problems?$", out, re.MULTILINE)
+    assert "problem" in err
+
+
+def test_uncited_clause_is_reported_at_its_line(tmp_path: Path) -> None:
+    old, new, _ = GAPS[0]
+    path = write_sixth_policy(tmp_path, POLICY.replace(old, new))
+    (report,) = sp.check_coverage([path], cases=_empty(tmp_path))
+    (problem,) = report.problems
+    assert problem.code == "uncited-clause"
+    assert "clause `3.4` is encoded but no rule cites it" in problem.message
+    assert path.read_text().splitlines()[problem.line - 1].lstrip().startswith('- {id: "3.4"')
+
+
+def test_bad_decision_cases_are_problems(tmp_path: Path) -> None:
+    path = write_sixth_policy(tmp_path)
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "example_trust.yaml").write_text(
+        "policy: other_trust\ncases:\n  - {name: x, subject: {kind: comment},\n"
+        "     expect: {outcome: leave, cites: ['3.3', '9.9']}}\n")
+    (report,) = sp.check_coverage([path], cases=cases)
+    assert [(p.code, p.line) for p in report.problems] == [("bad-value", 1),
+                                                           ("unknown-clause", 4)]
+    assert (report.cases, report.encoded_in_cases) == (1, 1)
+
+
+def test_cases_directory_must_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["coverage", "mhra", "--cases", str(tmp_path / "nowhere")]) == 2
+    assert "cases directory" in capsys.readouterr().err
+
+
+def test_cases_default_to_tests_cases_under_the_current_directory(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(ROOT)
+    assert sp.check_coverage(["mhra"])[0].cases is not None
+    monkeypatch.chdir(tmp_path)
+    assert sp.check_coverage(["mhra"])[0].cases is None
+
+
+def test_cli_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["coverage", "mhra", "mse_icb", "--cases", str(CASES),
+                 "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("| policy | clauses | rules | examples | cases | cited by cases | "
+                          "result |\n|---|")
+    assert re.search(r"^\| mse_icb \| [0-9]+ = .* \| ok \|$", out, re.MULTILINE)
+
+
+def test_the_docs_show_the_current_output(bundled: list[Coverage]) -> None:
+    doc = (ROOT / "docs" / "reference" / "coverage.md").read_text()
+    shown = re.search(r"```text\n\$ socialpolicy coverage\n(.*?)```", doc, re.DOTALL)
+    assert shown is not None, "docs/reference/coverage.md lost its coverage block"
+    assert shown[1] == render(bundled), (
+        "docs/reference/coverage.md is out of date: paste the output of `socialpolicy coverage` "
+        "run from the repository root")
+
