@@ -81,6 +81,16 @@ def test_fixture_policy_is_clean() -> None:
     ("timezone: Europe/London", "timezone: Europe/Londres", "bad-value"),
     ("applies_to: staff_post", "applies_to: staff_posts", "bad-value"),
     ("if_unavailable: {outcome: hide,", "if_unavailable: {outcome: breach,", "bad-outcome"),
+    ("    outcome: breach\n", "    outcome: breach\n    if_unavailable: {outcome: advisory}\n",
+     "bad-fallback"),
+    ('    default: {outcome: leave, cites: ["4.3"], reason: other comments are left up}\n',
+     "    scope: {when: {label: spam}, cites: [\"4.3\"], outside: spam only}\n",
+     "missing-default"),
+    ("working_hours:\n  timezone: Europe/London\n", "working_hourz:\n  timezone: Europe/London\n",
+     "needs-working-hours"),
+    ("{field: author_prior_removals, ge: 2}",
+     "{field: author_prior_removals, in: [" + ", ".join(map(str, range(2, 602))) + "]}",
+     "durable-limit"),
 ])
 def test_each_problem_has_a_stable_code(tmp_path: Path, old: str, new: str,
                                         code: str | None) -> None:

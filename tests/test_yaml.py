@@ -19,6 +19,10 @@ def test_tags_are_refused() -> None:
     assert codes("a: !!str 3\n") == ["yaml-tag"]
 
 
+def test_keys_must_be_text() -> None:
+    assert codes("? [a, b]\n: 1\n") == ["yaml-key"]
+
+
 def test_anchors_and_aliases_are_refused() -> None:
     assert codes("a: &x [1]\nb: *x\n") == ["yaml-alias", "yaml-alias"]
 
