@@ -127,9 +127,12 @@ class Decision:
             lines.append(f"  respond by: {self.respond_by.isoformat()}")
         if self.detected:
             lines.append("  detected in the text: " + ", ".join(self.detected))
-        for finding in self.findings:
-            lines += [f"  evidence: {e.detector} `{e.text}` in {e.field}[{e.start}:{e.end}] "
-                      f"-> {e.fact} (rule {finding.rule_id})" for e in finding.evidence]
+        used_by: dict[Evidence, list[str]] = {}
+        for finding in self.findings:  # one line per span, naming every rule that used it
+            for item in finding.evidence:
+                used_by.setdefault(item, []).append(finding.rule_id)
+        lines += [f"  evidence: {e.detector} `{e.text}` in {e.field}[{e.start}:{e.end}] "
+                  f"-> {e.fact} (rules {', '.join(rules)})" for e, rules in used_by.items()]
         for citation in self.citations:
             lines.append(f"  [{citation.clause_id}] {citation.title}: \"{citation.text}\"")
         lines += [f"  warning: {w}" for w in self.warnings]

@@ -5,7 +5,10 @@ A `Policy` is compiled once and immutable; `decide` is safe to call from many th
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -95,8 +98,6 @@ class Policy:
     @property
     def ir(self) -> dict[str, Any]:
         """The compiled rule IR (plain data); a copy, so the policy stays immutable."""
-        import copy
-
         return copy.deepcopy(self._ir)
 
     def __repr__(self) -> str:
@@ -289,8 +290,6 @@ def _merge_actions(findings: list[Finding]) -> list[Action]:
 
 
 def _with_row(decision: Decision, row: int) -> Decision:
-    from dataclasses import replace
-
     return replace(decision, row=row)
 
 
@@ -301,6 +300,7 @@ def load_policy(policy: str | Path, engine: EngineName = "durable") -> Policy:
 
 
 _CACHE: dict[tuple[str, str], Policy] = {}
+_CACHE_LOCK = threading.Lock()
 
 
 def decide(subject: Subject | Mapping[str, Any], policy: str | Policy,
@@ -308,7 +308,8 @@ def decide(subject: Subject | Mapping[str, Any], policy: str | Policy,
     """Convenience: decide under a bundled policy id (loaded once and cached) or a Policy."""
     if isinstance(policy, str):
         key = (policy, engine)
-        if key not in _CACHE:
-            _CACHE[key] = load_policy(policy, engine)
-        policy = _CACHE[key]
+        with _CACHE_LOCK:  # several threads asking at once load the policy once
+            if key not in _CACHE:
+                _CACHE[key] = load_policy(policy, engine)
+            policy = _CACHE[key]
     return policy.decide(subject, **options)
