@@ -26,7 +26,7 @@ from typing import Any
 
 import socialpolicy as sp
 from socialpolicy.engines._durable import fact_key, ruleset_definition
-from socialpolicy.policy import example_subject
+from socialpolicy.policy.model import example_subject
 from socialpolicy.signals import DEFAULT_DETECTORS, DetectionContext, derive, normalise
 from socialpolicy.subjects import field_value
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import socialpolicy as sp
+from socialpolicy.analysis.compare import NO_CLAUSE, Comparison
 from socialpolicy.cli import main
-from socialpolicy.compare import NO_CLAUSE, Comparison
-from socialpolicy.loader import compile_file
+from socialpolicy.policy.loader import compile_file
 from socialpolicy.vocab import TOPICS
 
 ROOT = Path(__file__).parent.parent

@@ -9,8 +9,8 @@ import pytest
 
 import socialpolicy as sp
 from socialpolicy._yaml import load
+from socialpolicy.analysis.coverage import Coverage, render
 from socialpolicy.cli import main
-from socialpolicy.coverage import Coverage, render
 
 from .test_sixth_policy import POLICY, write_sixth_policy
 

@@ -10,7 +10,7 @@ import pytest
 import socialpolicy as sp
 from socialpolicy.engines import _durable
 from socialpolicy.engines._durable import DurableEngine, ruleset_definition
-from socialpolicy.loader import compile_file
+from socialpolicy.policy.loader import compile_file
 
 from .conftest import FIXTURES, comment
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import socialpolicy as sp
-from socialpolicy.loader import compile_file
+from socialpolicy.policy.loader import compile_file
 
 from .conftest import FIXTURES, comment
 

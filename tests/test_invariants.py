@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import socialpolicy as sp
-from socialpolicy.invariants import counterexample, violation
-from socialpolicy.policy import Invariant
+from socialpolicy.analysis.invariants import counterexample, violation
+from socialpolicy.policy.model import Invariant
 from socialpolicy.testing import account_requests, comments, staff_posts
 
 POLICIES = {pid: sp.load_policy(pid, engine="reference") for pid in sp.available_policies()}

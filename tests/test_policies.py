@@ -11,7 +11,7 @@ import pytest
 
 import socialpolicy as sp
 from socialpolicy._yaml import load
-from socialpolicy.policy import example_subject
+from socialpolicy.policy.model import example_subject
 
 CASES = Path(__file__).parent / "cases"
 POLICIES = sp.available_policies()

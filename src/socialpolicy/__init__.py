@@ -7,8 +7,8 @@
 Every decision names the clauses behind it, quoted from the source document.
 """
 
-from .compare import compare_policies
-from .coverage import check_coverage
+from .analysis.compare import compare_policies
+from .analysis.coverage import check_coverage
 from .decision import Action, Citation, Decision, Evidence, Finding
 from .engine import Policy, decide, load_policy
 from .errors import (
@@ -20,7 +20,7 @@ from .errors import (
     SubjectKindError,
     UnknownPolicyError,
 )
-from .loader import available_policies, lint
+from .policy.loader import available_policies, lint
 from .subjects import Account, AccountRequest, Author, Comment, StaffPost
 from .vocab import Outcome
 

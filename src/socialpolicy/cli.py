@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any, TextIO
 
-from .compare import compare_policies
-from .coverage import check_coverage
-from .coverage import render as render_coverage
+from .analysis.compare import compare_policies
+from .analysis.coverage import check_coverage
+from .analysis.coverage import render as render_coverage
 from .decision import Decision
 from .engine import load_policy
 from .engines import ENGINE_NAMES
 from .errors import SocialPolicyError
-from .loader import lint
+from .policy.loader import lint
 
 EXIT_OK, EXIT_ADVERSE, EXIT_CANNOT_RUN, EXIT_PROBLEMS = 0, 1, 2, 3
 

@@ -15,14 +15,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .compiler import SCOPE_RULE
 from .conditions import atoms, to_ir
 from .decision import Action, Citation, Decision, Finding
 from .engines import Engine, EngineName, make_engine
 from .errors import EngineError, SubjectKindError
 from .explain import Explanation, RuleTrace, trace
-from .loader import compile_file
-from .policy import ActionSpec, Clause, PolicyDocument, Rule
+from .policy.compiler import SCOPE_RULE
+from .policy.loader import compile_file
+from .policy.model import ActionSpec, Clause, PolicyDocument, Rule
 from .signals import Detector, check_detectors, derive, detected_labels, evidence_for
 from .subjects import AccountRequest, Comment, StaffPost, Subject, subject_adapter
 from .vocab import (

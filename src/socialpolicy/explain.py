@@ -24,7 +24,7 @@ from .conditions import (
     key_of,
 )
 from .decision import Decision
-from .policy import Rule
+from .policy.model import Rule
 
 _OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in",
         "present": "present"}

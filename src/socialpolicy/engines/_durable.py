@@ -30,9 +30,9 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
-from ..compiler import evaluated_rules
 from ..conditions import atoms
 from ..errors import EngineError
+from ..policy.compiler import evaluated_rules
 
 try:
     from durable import engine as _engine

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from ..compiler import evaluated_rules
 from ..conditions import evaluate
+from ..policy.compiler import evaluated_rules
 
 
 class ReferenceEngine:

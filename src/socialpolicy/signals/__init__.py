@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ..decision import Evidence
 from ..errors import DetectorError
-from ..policy import PolicyDocument
+from ..policy.model import PolicyDocument
 from ..subjects import CONDITION_FIELDS, Comment, Subject, field_value
 from ..vocab import DERIVED_FACTS, LABELS, SubjectKind
 from . import _contact, _disclaimers, _names, _profanity

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conditions import to_ir
-from .policy import ActionSpec, PolicyDocument
+from ..conditions import to_ir
+from .model import ActionSpec, PolicyDocument
 
 IR_VERSION = 1
 SCOPE_RULE = "scope"  # the id under which a kind's scope condition is compiled

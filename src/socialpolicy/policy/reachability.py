@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import IR
-from .subjects import CONDITION_FIELDS
-from .vocab import SubjectKind
+from ..conditions import IR
+from ..subjects import CONDITION_FIELDS
+from ..vocab import SubjectKind
 
 LIMIT = 20_000
 Atom = dict[str, Any]

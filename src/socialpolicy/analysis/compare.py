@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .loader import available_policies, compile_file
-from .policy import PolicyDocument, Topic
-from .vocab import TOPICS
+from ..policy.loader import available_policies, compile_file
+from ..policy.model import PolicyDocument, Topic
+from ..vocab import TOPICS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -15,11 +15,25 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
-from . import analysis, conditions
-from ._yaml import Document
-from ._yaml import Path as YamlPath
-from .errors import Diagnostic
-from .policy import (
+from .. import conditions
+from .._yaml import Document
+from .._yaml import Path as YamlPath
+from ..errors import Diagnostic
+from ..signals import derive
+from ..timing import WEEKDAYS, WorkingHours
+from ..vocab import (
+    ACTION_KINDS,
+    ACTIONS_NEEDING_TARGET,
+    SCALES,
+    SUBJECT_KINDS,
+    TOPICS,
+    Outcome,
+    SubjectKind,
+    closest,
+    severity,
+)
+from . import reachability as satisfiability
+from .model import (
     CLAUSE_STATUSES,
     INVARIANT_PROPERTIES,
     ActionSpec,
@@ -37,24 +51,11 @@ from .policy import (
     Topic,
     example_subject,
 )
-from .signals import derive
 from .sources import verbatim_problem
-from .timing import WEEKDAYS, WorkingHours
-from .vocab import (
-    ACTION_KINDS,
-    ACTIONS_NEEDING_TARGET,
-    SCALES,
-    SUBJECT_KINDS,
-    TOPICS,
-    Outcome,
-    SubjectKind,
-    closest,
-    severity,
-)
 
 _TOP_REQUIRED = ("id", "organisation", "title", "version", "source", "kinds", "clauses", "rules")
-_TOP_OPTIONAL = ("effective", "review", "source_file", "names", "disclaimers", "working_hours",
-                 "notes", "example_defaults", "topics", "invariants")
+_TOP_OPTIONAL = ("effective", "review", "source_file", "seed_file", "names", "disclaimers",
+                 "working_hours", "notes", "example_defaults", "topics", "invariants")
 _TOPIC_SUMMARY_MAX = 120
 _CLAUSE_ID = re.compile(
     r"^(?:[0-9]+(?:\.[0-9]+)*|(?:appendix|annex)-[a-z0-9]+)(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
@@ -179,6 +180,7 @@ class _Checker:
         names = self.text_list(top, "names", ())
         disclaimers = self.text_list(top, "disclaimers", ())
         source_file = self.text(top, "source_file", ())
+        seed_file = self.text(top, "seed_file", ())
         topics = self.topics(top.get("topics"), clause_ids)
         invariants = self.invariants(top.get("invariants", []), clause_ids)
         self.verbatim(source_file, clauses, top)
@@ -194,7 +196,8 @@ class _Checker:
             id=cast(str, policy_id), organisation=cast(str, top["organisation"]),
             title=cast(str, top["title"]), version=cast(str, version),
             effective=self.iso_date(top, "effective", ()), review=self.iso_date(top, "review", ()),
-            source=cast(str, top["source"]), source_file=source_file, names=names,
+            source=cast(str, top["source"]), source_file=source_file, seed_file=seed_file,
+            names=names,
             disclaimers=disclaimers, working_hours=hours, notes=top.get("notes"), kinds=kinds,
             clauses=tuple(clauses), rules=tuple(rules), example_defaults=defaults,
             file=self.doc.file, digest="", clause_index={c.id: c for c in clauses},
@@ -615,7 +618,7 @@ class _Checker:
             in_scope = {rule.id: ({"all": [conditions.to_ir(scope.when), compiled[rule.id]]}
                                   if scope else compiled[rule.id]) for _, rule in rules}
             for i, rule in rules:
-                if not analysis.satisfiable(kind, in_scope[rule.id]):
+                if not satisfiability.satisfiable(kind, in_scope[rule.id]):
                     self.report(("rules", i, "when"), "unreachable-rule",
                                 f"rule `{rule.id}` can never fire: its conditions contradict "
                                 "each other" + (" or the kind's scope" if scope else ""),
@@ -647,7 +650,7 @@ class _Checker:
                     None, wide.respond_within_working_days)):
             return False
         negated = conditions.to_ir(wide.when, negate=True)
-        return analysis.implies(kind, in_scope[narrow.id], negated)
+        return satisfiability.implies(kind, in_scope[narrow.id], negated)
 
     def examples(self, document: PolicyDocument) -> None:
         for i, rule in enumerate(document.rules):

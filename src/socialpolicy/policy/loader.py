@@ -7,15 +7,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import _yaml
+from .. import _yaml
+from ..engines._durable import check_limits
+from ..errors import Diagnostic, PolicyError, UnknownPolicyError
+from ..vocab import closest
 from .checker import check, digest
 from .compiler import compile_policy
-from .engines._durable import check_limits
-from .errors import Diagnostic, PolicyError, UnknownPolicyError
-from .policy import PolicyDocument
-from .vocab import closest
+from .model import PolicyDocument
 
-BUNDLED = Path(__file__).parent / "policies"
+
+def _bundled_dir() -> Path:
+    """Bundled policies: inside the package in a wheel, at the repository top in a checkout."""
+    here = Path(__file__).resolve()
+    packaged = here.parents[1] / "policies"
+    return packaged if packaged.is_dir() else here.parents[3] / "policies"
+
+
+BUNDLED = _bundled_dir()
 
 
 def available_policies() -> list[str]:

@@ -3,13 +3,13 @@ ready-to-paste YAML example with the clauses involved (property tests drive this
 
 from __future__ import annotations
 
-from . import _yaml
-from .conditions import evaluate, to_ir
-from .engine import Policy
-from .policy import Invariant
-from .signals import derive
-from .subjects import Subject
-from .vocab import LABELS, Outcome, severity
+from .. import _yaml
+from ..conditions import evaluate, to_ir
+from ..engine import Policy
+from ..policy.model import Invariant
+from ..signals import derive
+from ..subjects import Subject
+from ..vocab import LABELS, Outcome, severity
 
 
 def violation(policy: Policy, invariant: Invariant, subject: Subject) -> str | None:

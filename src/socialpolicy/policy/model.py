@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from .conditions import Condition
-from .subjects import Subject, subject_adapter
-from .timing import WorkingHours
-from .vocab import Outcome, SubjectKind
+from ..conditions import Condition
+from ..subjects import Subject, subject_adapter
+from ..timing import WorkingHours
+from ..vocab import Outcome, SubjectKind
 
 ClauseStatus = Literal["encoded", "not_encodable", "out_of_scope"]
 INVARIANT_PROPERTIES: tuple[str, ...] = ("labels_monotone",)
@@ -144,6 +144,8 @@ class PolicyDocument:
     review: date | None
     source: str
     source_file: str | None
+    #: the file name the source document was first collected under, kept for provenance
+    seed_file: str | None
     names: tuple[str, ...]
     disclaimers: tuple[str, ...]
     working_hours: WorkingHours | None

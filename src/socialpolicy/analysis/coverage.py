@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import _yaml
-from .errors import Diagnostic
-from .loader import available_policies, lint, resolve
-from .policy import CLAUSE_STATUSES
-from .vocab import SUBJECT_KINDS
+from .. import _yaml
+from ..errors import Diagnostic
+from ..policy.loader import available_policies, lint, resolve
+from ..policy.model import CLAUSE_STATUSES
+from ..vocab import SUBJECT_KINDS
 
 #: Where decision cases are looked for when no directory is given (relative to the current
 #: directory, as CI runs from the repository root).
