@@ -15,7 +15,7 @@ from socialpolicy.cli import main
 from .test_sixth_policy import POLICY, write_sixth_policy
 
 ROOT = Path(__file__).parent.parent
-CASES = Path(__file__).parent / "cases"
+CASES = Path(__file__).parents[1] / "policies" / "cases"
 
 
 @pytest.fixture(scope="module")
@@ -114,12 +114,12 @@ def test_cases_directory_must_exist(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "cases directory" in capsys.readouterr().err
 
 
-def test_cases_default_to_tests_cases_under_the_current_directory(
+def test_bundled_cases_are_found_from_any_directory(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.chdir(ROOT)
-    assert sp.check_coverage(["mhra"])[0].cases is not None
+    # The cases ship beside the policies, so an installed library finds them wherever it runs.
     monkeypatch.chdir(tmp_path)
-    assert sp.check_coverage(["mhra"])[0].cases is None
+    doc, _ = load((CASES / "mhra.yaml").read_text(), "cases")
+    assert sp.check_coverage(["mhra"])[0].cases == len(doc.data["cases"])
 
 
 def test_cli_markdown(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,7 @@ import socialpolicy as sp
 from socialpolicy._yaml import load
 from socialpolicy.policy.model import example_subject
 
-CASES = Path(__file__).parent / "cases"
+CASES = Path(__file__).parents[1] / "policies" / "cases"
 POLICIES = sp.available_policies()
 MIN_CASES = {"mhra": 10, "portsmouth": 10}
 

@@ -16,13 +16,13 @@ from typing import Any
 
 from .. import _yaml
 from ..errors import Diagnostic
-from ..policy.loader import available_policies, lint, resolve
+from ..policy.loader import BUNDLED, available_policies, lint, resolve
 from ..policy.model import CLAUSE_STATUSES
 from ..vocab import SUBJECT_KINDS
 
-#: Where decision cases are looked for when no directory is given (relative to the current
-#: directory, as CI runs from the repository root).
-DEFAULT_CASES = Path("tests") / "cases"
+#: Where decision cases are looked for when no directory is given: the bundled policies' own
+#: cases, shipped beside them.
+DEFAULT_CASES = BUNDLED / "cases"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +159,8 @@ def check_coverage(policies: Iterable[str | Path] | None = None,
                    cases: str | Path | None = None) -> list[Coverage]:
     """Coverage of each policy (default: every bundled one), in the order given.
 
-    Decision cases are read from `cases/<policy id>.yaml`; with no `cases`, from `tests/cases`
-    under the current directory if it exists.
+    Decision cases are read from `cases/<policy id>.yaml`; with no `cases`, from the bundled
+    `policies/cases/`.
     """
     chosen = list(policies) if policies is not None else list(available_policies())
     return [coverage_of(policy, cases) for policy in chosen]

@@ -50,7 +50,7 @@ def register(commands: Any) -> None:
     coverage.add_argument("policies", nargs="*", help="bundled ids or YAML paths (default: all "
                           "bundled)")
     coverage.add_argument("--cases", help="folder of `<policy id>.yaml` decision cases "
-                          "(default: tests/cases, if present)")
+                          "(default: the bundled policies/cases)")
     coverage.add_argument("--format", choices=("text", "markdown"), default="text")
     coverage.set_defaults(run=_cmd_coverage)
 
