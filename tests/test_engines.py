@@ -60,3 +60,22 @@ def test_policy_exposes_its_identity() -> None:
     assert [c.id for c in policy.clauses][:2] == ["1.1", "4.1"]
     assert policy.rules[0].id == "abuse-delete" and policy.rules[0].cites == ("4.1",)
     assert policy.clauses[-1].status == "not_encodable" and policy.clauses[-1].reason
+
+
+def test_fire_many_matches_fired_one_by_one_in_order() -> None:
+    from socialpolicy.engines import make_engine
+    from socialpolicy.signals import derive
+
+    compiled = compile_file(FIXTURES / "mini.yaml")
+    subjects = [comment(labels=labels, platform=platform, author_prior_removals=removals,
+                        posted_at="2026-03-07T11:00:00+00:00")
+                for labels in ({"spam"}, {"targeted_abuse"}, set())
+                for platform in ("x", "facebook") for removals in (0, 3)]
+    facts = [derive(s, compiled.document, None, ())[0] for s in subjects]
+    for name in ("reference", "durable"):
+        engine = make_engine(name, compiled.ir)
+        one_by_one = [engine.fired(f) for f in facts]
+        assert engine.fire_many(facts) == one_by_one
+        assert engine.fire_many(list(reversed(facts))) == list(reversed(one_by_one))
+        assert engine.fire_many([]) == []
+        assert len(set(one_by_one)) > 1  # the batch really mixes outcomes

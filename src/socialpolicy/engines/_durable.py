@@ -27,7 +27,7 @@ import hashlib
 import itertools
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from ..conditions import atoms
@@ -179,3 +179,6 @@ class DurableEngine:
             raise EngineError(f"durable_rules fired {recorded!r}: the {kind} fact was not "
                               "evaluated exactly once")
         return frozenset(self._names[name] for name in recorded if name != sentinel)
+
+    def fire_many(self, facts: Sequence[Mapping[str, Any]]) -> list[frozenset[str]]:
+        return [self.fired(one) for one in facts]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from ..conditions import evaluate
@@ -18,3 +18,6 @@ class ReferenceEngine:
     def fired(self, facts: Mapping[str, Any]) -> frozenset[str]:
         rules = self._rules.get(facts["kind"], [])
         return frozenset(rule["id"] for rule in rules if evaluate(rule["when"], facts))
+
+    def fire_many(self, facts: Sequence[Mapping[str, Any]]) -> list[frozenset[str]]:
+        return [self.fired(one) for one in facts]
