@@ -1,0 +1,94 @@
+"""Checks across the whole document: clause text against the source, clause/rule traceability,
+and each rule's examples evaluated against its condition."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .. import conditions
+from ..errors import Diagnostic
+from ..signals import derive
+from ..vocab import SubjectKind
+from .check_base import CheckBase
+from .model import Clause, KindPolicy, PolicyDocument, Position, Rule, example_subject
+from .sources import verbatim_problem
+
+
+class CrossChecks(CheckBase):
+    """Needs the whole parsed document, so runs after the per-block checks."""
+
+    def verbatim(self, source_file: str | None, clauses: list[Clause],
+                 top: Mapping[str, Any]) -> None:
+        if source_file is None:
+            return
+        base = self.sources_dir or Path(self.doc.file).parent / "sources"
+        source = base / source_file
+        if not source.is_file():
+            self.report(("source_file",), "missing-source",
+                        f"source document `{source_file}` not found next to the policy",
+                        f"put it in `{base.name}/` beside the policy file or drop `source_file`")
+            return
+        text = source.read_text(encoding="utf-8")
+        for i, clause in enumerate(clauses):
+            problem = verbatim_problem(clause.text, text)
+            if problem:
+                self.report(("clauses", i, "text"), "not-verbatim",
+                            f"clause `{clause.id}` text is not in `{source_file}`", problem)
+
+    def traceability(self, clauses: list[Clause], rules: list[Rule],
+                     kinds: Mapping[SubjectKind, KindPolicy]) -> None:
+        cited: set[str] = {c for rule in rules for c in rule.cites}
+        for policy in kinds.values():
+            cited.update(policy.default.cites if policy.default else ())
+            cited.update(policy.scope.cites if policy.scope else ())
+        statuses = {clause.id: clause.status for clause in clauses}
+        for i, clause in enumerate(clauses):
+            if clause.status == "encoded" and clause.id not in cited:
+                self.report(("clauses", i, "status"), "uncited-clause",
+                            f"clause `{clause.id}` is encoded but no rule cites it",
+                            "cite it from a rule, or mark it not_encodable with a reason")
+        for i, rule in enumerate(rules):
+            for clause_id in rule.cites:
+                if statuses.get(clause_id, "encoded") != "encoded":
+                    self.report(("rules", i, "cites"), "cites-unencoded",
+                                f"rule `{rule.id}` cites `{clause_id}`, whose status is "
+                                f"`{statuses[clause_id]}`",
+                                "set the clause's status to encoded or cite another clause")
+
+    def examples(self, document: PolicyDocument) -> None:
+        for i, rule in enumerate(document.rules):
+            groups = {example.fires for example in rule.examples}
+            for fires in (True, False):
+                if fires not in groups:
+                    key = "fires" if fires else "does_not_fire"
+                    self.report(("rules", i, "examples"), "missing-examples",
+                                f"rule `{rule.id}` has no `{key}` examples",
+                                "every rule needs examples that fire and that do not")
+            compiled = conditions.to_ir(rule.when)
+            for example in rule.examples:
+                where = Position(example.position.file, example.position.line,
+                                 example.position.column)
+                try:
+                    subject = example_subject(rule.applies_to, example.fields,
+                                              document.example_defaults.get(rule.applies_to))
+                except ValidationError as exc:
+                    for error in exc.errors():
+                        loc = ".".join(str(part) for part in error["loc"])
+                        self.problems.append(Diagnostic(
+                            "bad-example", f"example field `{loc}`: {error['msg']}", where.file,
+                            where.line, where.column, "fix the example's field"))
+                    continue
+                facts, _ = derive(subject, document)
+                if conditions.evaluate(compiled, facts) != example.fires:
+                    said = "fires" if example.fires else "does_not_fire"
+                    self.problems.append(Diagnostic(
+                        "example-mismatch",
+                        f"rule `{rule.id}`: this `{said}` example "
+                        f"{'does not fire' if example.fires else 'fires'}",
+                        where.file, where.line, where.column,
+                        "fix the example or the rule's `when`; `socialpolicy explain` shows "
+                        "which conditions held"))
