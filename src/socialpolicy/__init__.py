@@ -20,6 +20,7 @@ from .errors import (
     SubjectKindError,
     UnknownPolicyError,
 )
+from .frames import compare_decisions, to_frame
 from .policy.loader import available_policies, lint
 from .subjects import Account, AccountRequest, Author, Comment, StaffPost
 from .vocab import Outcome
@@ -48,8 +49,10 @@ __all__ = [
     "UnknownPolicyError",
     "available_policies",
     "check_coverage",
+    "compare_decisions",
     "compare_policies",
     "decide",
     "lint",
     "load_policy",
+    "to_frame",
 ]

@@ -22,6 +22,8 @@ class Citation:
     clause_id: str
     title: str
     text: str
+    #: `substantive` (decides what happens) or `procedural` (how and when it is done).
+    role: str = field(default="substantive", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"policy_id": self.policy_id, "clause_id": self.clause_id, "title": self.title,

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
+from ._progress import progress_bar
 from .conditions import atoms, to_ir
 from .decision import Action, Citation, Decision, Finding
 from .engines import Engine, EngineName, make_engine
@@ -33,6 +34,9 @@ from .vocab import (
     SubjectKind,
     severity,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _KIND_NAMES = {"comment": "comments", "staff_post": "staff posts",
                "account_request": "account requests"}
@@ -176,11 +180,13 @@ class Policy:
     def decide_many(self, subjects: Iterable[Subject | Mapping[str, Any]], *,
                     platform_capabilities: PlatformCapabilities | None = None,
                     as_of: date | None = None, detectors: Sequence[Detector] | None = None,
-                    staff_directory: Iterable[str] = ()) -> list[Decision]:
+                    staff_directory: Iterable[str] = (),
+                    progress: bool | None = None) -> list[Decision]:
         """Decide every row, in order. A malformed row gets an `error` decision naming its row;
-        nothing is dropped. An engine failure still raises: it is never a lenient answer."""
+        nothing is dropped. An engine failure still raises: it is never a lenient answer.
+        `progress` draws a bar (None: for large batches when standard error is a terminal)."""
         decisions = []
-        for row, subject in enumerate(subjects):
+        for row, subject in enumerate(progress_bar(subjects, progress, f"deciding ({self.id})")):
             try:
                 decision = self.decide(subject, platform_capabilities=platform_capabilities,
                                        as_of=as_of, detectors=detectors,
@@ -190,6 +196,15 @@ class Policy:
                                           f"row {row} is not a valid subject", error=str(exc))
             decisions.append(_with_row(decision, row))
         return decisions
+
+    def decide_frame(self, frame: Any, *, errors: Literal["coerce", "raise"] = "coerce",
+                     progress: bool | None = None, **options: Any) -> pd.DataFrame:
+        """Decide every row of a pandas DataFrame; a DataFrame on the same index comes back
+        (needs the `analysis` extra). See `socialpolicy.frames.decide_frame`."""
+        from .frames import decide_frame  # pandas only when asked for
+
+        return decide_frame(self, frame, errors=errors, progress=progress, _stacklevel=3,
+                            **options)
 
     # ---- combining --------------------------------------------------------------------------
 
@@ -217,7 +232,8 @@ class Policy:
 
     def _citation(self, clause_id: str) -> Citation:
         clause = self._document.clause(clause_id)
-        return Citation(self.id, clause.id, clause.title, clause.text)
+        return Citation(self.id, clause.id, clause.title, clause.text,
+                        getattr(clause, "role", "substantive"))
 
     def _ordered(self, citations: Mapping[str, Citation]) -> list[Citation]:
         order = {clause.id: i for i, clause in enumerate(self._document.clauses)}
