@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .vocab import Outcome, SubjectKind
+
+if TYPE_CHECKING:
+    from .subjects import Subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,14 @@ class Decision:
     error: str | None = None  # set on an `error` decision from decide_many
     #: Labels a detector found in the text that the caller did not assert (provenance).
     detected: list[str] = field(default_factory=list)
+    #: SHA-256 of the policy file's text, so a record says exactly which rules decided.
+    policy_digest: str = ""
+    #: The caller's own id for the subject (its `id` field), passed through untouched.
+    subject_id: str | None = None
+    #: The subject decided on and the detectors that read it (None: the built-in ones); kept
+    #: by reference so `record()` can describe the decision, never compared or printed.
+    subject: Subject | None = field(default=None, compare=False, repr=False)
+    detectors: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def adverse(self) -> bool:
@@ -114,8 +125,16 @@ class Decision:
             "findings": [f.to_dict() for f in self.findings],
             "respond_by": self.respond_by.isoformat() if self.respond_by else None,
             "warnings": list(self.warnings), "engine": self.engine, "row": self.row,
-            "error": self.error, "detected": list(self.detected),
+            "error": self.error, "detected": list(self.detected), "subject_id": self.subject_id,
         }
+
+    def record(self, *, include_subject: bool = True) -> dict[str, Any]:
+        """A JSON-ready audit record: a new decision id and timestamp, the subject (or only its
+        SHA-256 digest), the outcome, actions and cited clauses, and exactly which policy text,
+        engine, library and detectors produced it. `socialpolicy verify` re-decides records."""
+        from .records import make_record
+
+        return make_record(self, include_subject=include_subject)
 
     def to_json(self, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)

@@ -130,7 +130,8 @@ class Policy:
             reason = (policy.not_covered if policy and policy.not_covered else
                       f"the {document.organisation} policy has no clauses governing "
                       f"{_KIND_NAMES[kind]}")
-            return self._decision(Outcome.NOT_COVERED, kind, reason, warnings=warnings)
+            return self._decision(Outcome.NOT_COVERED, kind, reason, warnings=warnings,
+                                  subject=subject, detectors=detectors)
         if detectors is not None:
             check_detectors(detectors)
         facts, evidence = derive(subject, document, detectors, staff_directory)
@@ -138,7 +139,7 @@ class Policy:
         fired = self._engine.fired(facts)
         if policy.scope is not None and SCOPE_RULE not in fired:
             return self._decision(Outcome.NOT_COVERED, kind, policy.scope.outside,
-                                  warnings=warnings)
+                                  warnings=warnings, subject=subject, detectors=detectors)
         capabilities = _capabilities(subject, platform_capabilities)
         findings = [self._finding(rule, capabilities, evidence, warnings)
                     for rule in document.rules_for(kind) if rule.id in fired]
@@ -146,14 +147,15 @@ class Policy:
             assert policy.default is not None
             return self._decision(policy.default.outcome, kind, policy.default.reason,
                                   citations=self._citations(policy.default.cites),
-                                  warnings=warnings, detected=detected)
+                                  warnings=warnings, detected=detected, subject=subject,
+                                  detectors=detectors)
         outcome = max((f.outcome for f in findings), key=lambda o: severity(kind, o))
         reason = "; ".join(f.reason for f in findings if f.outcome == outcome)
         return self._decision(
             outcome, kind, reason, actions=_merge_actions(findings),
             citations=self._ordered({c.clause_id: c for f in findings for c in f.citations}),
             findings=findings, respond_by=self._respond_by(subject, fired), warnings=warnings,
-            detected=detected)
+            detected=detected, subject=subject, detectors=detectors)
 
     def explain(self, subject: Subject | Mapping[str, Any], **options: Any) -> Explanation:
         """The decision plus, for every rule of the subject's kind, whether it fired and which
@@ -193,7 +195,8 @@ class Policy:
                                        staff_directory=staff_directory)
             except (ValidationError, SubjectKindError) as exc:
                 decision = self._decision(Outcome.ERROR, _kind_hint(subject),
-                                          f"row {row} is not a valid subject", error=str(exc))
+                                          f"row {row} is not a valid subject", error=str(exc),
+                                          subject_id=_id_hint(subject))
             decisions.append(_with_row(decision, row))
         return decisions
 
@@ -256,9 +259,14 @@ class Policy:
         return []
 
     def _decision(self, outcome: Outcome, kind: SubjectKind | None, reason: str,
+                  subject: Subject | None = None, detectors: Sequence[Detector] | None = None,
                   **fields: Any) -> Decision:
+        if subject is not None:
+            fields.update(subject=subject, subject_id=subject.id,
+                          detectors=None if detectors is None else tuple(detectors))
         return Decision(outcome=outcome, policy_id=self.id, policy_version=self.version,
-                        kind=kind, reason=reason, engine=self.engine, **fields)
+                        kind=kind, reason=reason, engine=self.engine,
+                        policy_digest=self._document.digest, **fields)
 
 
 def _as_subject(subject: Any) -> Subject:
@@ -275,6 +283,12 @@ def _kind_hint(subject: Any) -> SubjectKind | None:
     kind = getattr(subject, "kind", None) or (
         subject.get("kind") if isinstance(subject, Mapping) else None)
     return kind if kind in SCALES else None
+
+
+def _id_hint(subject: Any) -> str | None:
+    """The caller's id on a row that failed validation, so an error row can still be matched."""
+    value = getattr(subject, "id", None) if not isinstance(subject, Mapping) else subject.get("id")
+    return value if isinstance(value, str) else None
 
 
 def _capabilities(subject: Subject, override: PlatformCapabilities | None

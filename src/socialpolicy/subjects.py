@@ -76,6 +76,11 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
 
 
+#: The caller's own id for a subject (a queue's comment id, a case number): echoed as
+#: `Decision.subject_id` and kept in records, never read by a rule.
+SubjectId = Annotated[str | None, Field(min_length=1, max_length=256)]
+
+
 class Author(_Model):
     """Who posted or asked: their relationship to the organisation."""
 
@@ -100,6 +105,7 @@ class Comment(_Model):
     """A comment, reply, mention or direct message from a member of the public."""
 
     kind: Literal["comment"] = "comment"
+    id: SubjectId = None
     platform: CommentPlatform
     channel: CommentChannel = "comment"
     text: str
@@ -113,6 +119,7 @@ class StaffPost(_Model):
     """Something a member of staff posted, with the account it came from."""
 
     kind: Literal["staff_post"] = "staff_post"
+    id: SubjectId = None
     platform: StaffPlatform
     format: PostFormat = "post"
     text: str
@@ -127,6 +134,7 @@ class AccountRequest(_Model):
     """A request to open an account, blog or survey, use the brand, or reach corporate accounts."""
 
     kind: Literal["account_request"] = "account_request"
+    id: SubjectId = None
     platform: StaffPlatform
     purpose: AccountPurpose
     proposed_handle: str | None = None
@@ -185,8 +193,8 @@ class FieldSpec:
 def _specs(model: type[BaseModel], prefix: str = "") -> dict[str, FieldSpec]:
     specs: dict[str, FieldSpec] = {}
     for name, info in model.model_fields.items():
-        if not prefix and name in ("kind", "labels"):
-            continue
+        if not prefix and name in ("kind", "labels", "id"):
+            continue  # `id` is the caller's, never a rule's: durable also hangs on a top-level id
         path = prefix + name
         annotation: Any = info.annotation
         origin = get_origin(annotation)

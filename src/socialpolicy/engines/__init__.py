@@ -6,6 +6,9 @@ findings into a decision is shared code, so engines can only disagree on evaluat
 
 from __future__ import annotations
 
+import sys
+import threading
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Protocol
 
@@ -29,8 +32,28 @@ class Engine(Protocol):
         ...
 
 
+#: durable_rules does not import on Python 3.13 and later (DESIGN: it is pinned to < 3.13).
+DURABLE_RUNS_HERE = sys.version_info < (3, 13)
+_FALLBACK_WARNED = threading.Event()
+
+
+def _fall_back_from_durable() -> None:
+    """Say once per process that the pure-Python engine stands in for durable_rules."""
+    if not _FALLBACK_WARNED.is_set():
+        _FALLBACK_WARNED.set()
+        warnings.warn(
+            f"durable_rules does not run on Python {sys.version_info.major}."
+            f"{sys.version_info.minor}; using the pure-Python reference engine instead "
+            "(it gives identical decisions). Pass engine='reference' to silence this.",
+            RuntimeWarning, stacklevel=4)
+
+
 def make_engine(name: str, ir: dict[str, Any]) -> Engine:
-    """Build the named engine over a compiled policy."""
+    """Build the named engine over a compiled policy. On Python 3.13+ the durable engine
+    falls back to the reference engine, with one warning per process."""
+    if name == "durable" and not DURABLE_RUNS_HERE:
+        _fall_back_from_durable()
+        name = "reference"
     if name == "reference":
         from .reference import ReferenceEngine
 
