@@ -7,6 +7,7 @@ Plain frozen dataclasses: cheap to build on a hot path, positional like the cont
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -70,10 +71,12 @@ class Finding:
 
     rule_id: str
     outcome: Outcome
-    actions: list[Action]
-    citations: list[Citation]
+    # Sequences, not lists: a finding without evidence is shared by every decision that
+    # fired its rule (tuples built once per policy), which keeps kept decisions small.
+    actions: Sequence[Action]
+    citations: Sequence[Citation]
     reason: str
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: Sequence[Evidence] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule_id": self.rule_id, "outcome": str(self.outcome),

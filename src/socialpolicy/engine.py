@@ -9,38 +9,30 @@ import copy
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import ValidationError
 
+from ._plan import PolicyPlan
 from ._progress import progress_bar
-from .conditions import atoms, to_ir
-from .decision import Action, Citation, Decision, Finding
+from .decision import Citation, Decision, Evidence, Finding
 from .engines import Engine, EngineName, make_engine
 from .errors import EngineError, SubjectKindError
 from .explain import Explanation, RuleTrace, trace
 from .policy.compiler import SCOPE_RULE
 from .policy.loader import compile_file
-from .policy.model import ActionSpec, Clause, PolicyDocument, Rule
+from .policy.model import Clause, PolicyDocument, Rule
 from .signals import Detector, check_detectors, derive, detected_labels, evidence_for
 from .subjects import AccountRequest, Comment, StaffPost, Subject, subject_adapter
-from .vocab import (
-    DEFAULT_PLATFORM_CAPABILITIES,
-    SCALES,
-    Capability,
-    Outcome,
-    SubjectKind,
-    severity,
-)
+from .vocab import SCALES, Capability, Outcome, SubjectKind
 
 if TYPE_CHECKING:
     import pandas as pd
 
 _KIND_NAMES = {"comment": "comments", "staff_post": "staff posts",
                "account_request": "account requests"}
-_NEEDS: dict[Outcome, Capability] = {Outcome.HIDE: "hide", Outcome.DELETE: "delete"}
 
 PlatformCapabilities = Mapping[str, Iterable[Capability]]
 
@@ -53,8 +45,10 @@ class Policy:
         self._document = document
         self._ir = ir
         self._engine: Engine = make_engine(engine, ir)
-        self._rule_keys = {rule.id: [atom["key"] for atom in atoms(to_ir(rule.when))]
-                           for rule in document.rules}
+        self._plan = PolicyPlan(document, _KIND_NAMES)
+        self._review_warning = None if document.review is None else (
+            f"the {document.id} policy passed its review date ({document.review.isoformat()}); "
+            "check it is still current")
 
     # ---- what the policy is -----------------------------------------------------------------
 
@@ -122,39 +116,45 @@ class Policy:
         none); `staff_directory` lists staff full names, for the `names_staff` label.
         """
         subject = _as_subject(subject)
-        document = self._document
         kind: SubjectKind = subject.kind
         warnings = self._warnings(as_of)
-        policy = document.kinds.get(kind)
-        if policy is None or policy.not_covered is not None:
-            reason = (policy.not_covered if policy and policy.not_covered else
-                      f"the {document.organisation} policy has no clauses governing "
-                      f"{_KIND_NAMES[kind]}")
-            return self._decision(Outcome.NOT_COVERED, kind, reason, warnings=warnings,
-                                  subject=subject, detectors=detectors)
+        plan = self._plan.kinds[kind]
+        if plan.not_covered is not None:
+            return self._decision(Outcome.NOT_COVERED, kind, plan.not_covered,
+                                  warnings=warnings, subject=subject,
+                                  detectors=detectors)
         if detectors is not None:
             check_detectors(detectors)
-        facts, evidence = derive(subject, document, detectors, staff_directory)
-        detected = detected_labels(subject, evidence)
+        facts, evidence = derive(subject, self._document, detectors, staff_directory)
+        detected = detected_labels(subject, evidence) if evidence else []
         fired = self._engine.fired(facts)
-        if policy.scope is not None and SCOPE_RULE not in fired:
-            return self._decision(Outcome.NOT_COVERED, kind, policy.scope.outside,
-                                  warnings=warnings, subject=subject, detectors=detectors)
-        capabilities = _capabilities(subject, platform_capabilities)
-        findings = [self._finding(rule, capabilities, evidence, warnings)
-                    for rule in document.rules_for(kind) if rule.id in fired]
-        if not findings:
-            assert policy.default is not None
-            return self._decision(policy.default.outcome, kind, policy.default.reason,
-                                  citations=self._citations(policy.default.cites),
-                                  warnings=warnings, detected=detected, subject=subject,
+        if plan.outside_scope is not None and SCOPE_RULE not in fired:
+            return self._decision(Outcome.NOT_COVERED, kind, plan.outside_scope,
+                                  warnings=warnings, subject=subject,
                                   detectors=detectors)
-        outcome = max((f.outcome for f in findings), key=lambda o: severity(kind, o))
-        reason = "; ".join(f.reason for f in findings if f.outcome == outcome)
+        fired_plans = [rule for rule in plan.rules if rule.rule.id in fired]
+        if not fired_plans:
+            assert plan.default_outcome is not None
+            return self._decision(plan.default_outcome, kind, plan.default_reason,
+                                  citations=list(plan.default_citations), warnings=warnings,
+                                  detected=detected, subject=subject, detectors=detectors)
+        capabilities = self._plan.capabilities(subject.platform, platform_capabilities)
+        chosen = tuple(rule.variant(capabilities) for rule in fired_plans)
+        combined = self._plan.combine(
+            kind, chosen, tuple(r.respond_days for r in fired_plans if r.respond_days))
+        findings = [variant.finding for variant in chosen]
+        if evidence:
+            findings = [_with_evidence(f, evidence_for(r.keys, evidence))
+                        for f, r in zip(findings, fired_plans, strict=True)]
+        respond_by = None
+        hours = self._document.working_hours
+        if combined.respond_days and hours is not None and not isinstance(subject,
+                                                                           AccountRequest):
+            respond_by = hours.add_working_days(subject.posted_at, combined.respond_days)
         return self._decision(
-            outcome, kind, reason, actions=_merge_actions(findings),
-            citations=self._ordered({c.clause_id: c for f in findings for c in f.citations}),
-            findings=findings, respond_by=self._respond_by(subject, fired), warnings=warnings,
+            combined.outcome, kind, combined.reason, actions=list(combined.actions),
+            citations=list(combined.citations), findings=findings, respond_by=respond_by,
+            warnings=warnings + list(combined.warnings) if combined.warnings else warnings,
             detected=detected, subject=subject, detectors=detectors)
 
     def explain(self, subject: Subject | Mapping[str, Any], **options: Any) -> Explanation:
@@ -211,51 +211,13 @@ class Policy:
 
     # ---- combining --------------------------------------------------------------------------
 
-    def _finding(self, rule: Rule, capabilities: frozenset[Capability],
-                 evidence: list[Any], warnings: list[str]) -> Finding:
-        outcome, actions = rule.outcome, rule.actions
-        needed = _NEEDS.get(outcome)
-        if rule.applies_to == "comment" and needed and needed not in capabilities:
-            fallback = rule.if_unavailable
-            if fallback is not None:
-                outcome, actions = fallback.outcome, (*actions, *fallback.actions)
-                still = _NEEDS.get(outcome)
-                if still and still not in capabilities:
-                    warnings.append(f"rule `{rule.id}`: the platform can neither {needed} nor "
-                                    f"{still} this comment; {outcome} it by other means")
-            else:
-                warnings.append(f"rule `{rule.id}` says {outcome}, which the platform does not "
-                                f"allow for comments; the rule gives no alternative")
-        citations = self._citations(rule.cites)
-        return Finding(rule.id, outcome, [_action(a, citations) for a in actions], citations,
-                       rule.reason, evidence_for(self._rule_keys[rule.id], evidence))
-
     def _citations(self, clause_ids: Sequence[str]) -> list[Citation]:
-        return self._ordered({cid: self._citation(cid) for cid in clause_ids})
-
-    def _citation(self, clause_id: str) -> Citation:
-        clause = self._document.clause(clause_id)
-        return Citation(self.id, clause.id, clause.title, clause.text,
-                        getattr(clause, "role", "substantive"))
-
-    def _ordered(self, citations: Mapping[str, Citation]) -> list[Citation]:
-        order = {clause.id: i for i, clause in enumerate(self._document.clauses)}
-        return sorted(citations.values(), key=lambda c: order[c.clause_id])
-
-    def _respond_by(self, subject: Subject, fired: frozenset[str]) -> datetime | None:
-        hours = self._document.working_hours
-        days = [rule.respond_within_working_days for rule in self._document.rules
-                if rule.id in fired and rule.respond_within_working_days]
-        if not days or hours is None or isinstance(subject, AccountRequest):
-            return None
-        return hours.add_working_days(subject.posted_at, min(days))
+        return list(self._plan.citations(clause_ids))
 
     def _warnings(self, as_of: date | None) -> list[str]:
         review = self._document.review
-        today = as_of or date.today()
-        if review is not None and today > review:
-            return [f"the {self.id} policy passed its review date ({review.isoformat()}); "
-                    "check it is still current"]
+        if review is not None and (as_of or date.today()) > review:
+            return [cast(str, self._review_warning)]
         return []
 
     def _decision(self, outcome: Outcome, kind: SubjectKind | None, reason: str,
@@ -291,32 +253,11 @@ def _id_hint(subject: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _capabilities(subject: Subject, override: PlatformCapabilities | None
-                  ) -> frozenset[Capability]:
-    table: dict[str, frozenset[Capability]] = dict(DEFAULT_PLATFORM_CAPABILITIES)
-    if override:
-        table.update({name: frozenset(caps) for name, caps in override.items()})
-    return table.get(subject.platform, frozenset({"hide", "delete"}))
-
-
-def _action(spec: ActionSpec, citations: list[Citation]) -> Action:
-    return Action(spec.kind, spec.target, spec.detail, tuple(citations))
-
-
-def _merge_actions(findings: list[Finding]) -> list[Action]:
-    """Every fired rule's actions, once each by (kind, target), with all their citations."""
-    merged: dict[tuple[str, str | None], Action] = {}
-    for finding in findings:
-        for action in finding.actions:
-            key = (action.kind, action.target)
-            if key in merged:
-                known = merged[key]
-                extra = tuple(c for c in action.citations if c not in known.citations)
-                merged[key] = Action(known.kind, known.target, known.detail,
-                                     known.citations + extra)
-            else:
-                merged[key] = action
-    return list(merged.values())
+def _with_evidence(finding: Finding, evidence: list[Evidence]) -> Finding:
+    if not evidence:
+        return finding
+    return Finding(finding.rule_id, finding.outcome, finding.actions, finding.citations,
+                   finding.reason, evidence)
 
 
 def _with_row(decision: Decision, row: int) -> Decision:

@@ -18,6 +18,10 @@ def _bank_holidays(subdivision: str, year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv=subdivision, years=year))
 
 
+class CalendarRangeError(ValueError):
+    """A moment or deadline that falls outside the dates `datetime` can represent."""
+
+
 @dataclass(frozen=True, slots=True)
 class WorkingHours:
     """Office hours in one time zone: `start` inclusive, `end` exclusive."""
@@ -33,9 +37,7 @@ class WorkingHours:
         object.__setattr__(self, "_zone", ZoneInfo(self.timezone))
 
     def is_working_day(self, day: date) -> bool:
-        if day.weekday() not in self.days:
-            return False
-        return self.holidays is None or day not in _bank_holidays(self.holidays, day.year)
+        return _is_working_day(self, day)
 
     def is_working_time(self, moment: datetime) -> bool:
         local = self.local(moment)
@@ -44,13 +46,15 @@ class WorkingHours:
     def local(self, moment: datetime) -> datetime:
         if moment.tzinfo is None:
             raise ValueError("working-time arithmetic needs a timezone-aware datetime")
-        return moment.astimezone(self._zone)
+        try:
+            return moment.astimezone(self._zone)
+        except OverflowError:
+            raise CalendarRangeError(
+                f"`{moment.isoformat()}` cannot be expressed in {self.timezone}: it falls "
+                "outside the dates the calendar can represent") from None
 
     def next_working_day(self, day: date) -> date:
-        day += timedelta(days=1)
-        while not self.is_working_day(day):
-            day += timedelta(days=1)
-        return day
+        return _working_days_after(self, day, 1)
 
     def clock_start(self, received: datetime) -> datetime:
         """When the response clock starts: at receipt in working time, else the next opening."""
@@ -65,7 +69,27 @@ class WorkingHours:
     def add_working_days(self, received: datetime, days: int) -> datetime:
         """`days` working days after the clock starts, at the same time of day."""
         start = self.clock_start(received)
-        day = start.date()
-        for _ in range(days):
-            day = self.next_working_day(day)
+        day = _working_days_after(self, start.date(), days)
         return datetime.combine(day, start.timetz().replace(tzinfo=None), tzinfo=self._zone)
+
+
+# Memoised per calendar day: a batch of decisions asks about the same few dates again and again.
+@lru_cache(maxsize=4096)
+def _is_working_day(hours: WorkingHours, day: date) -> bool:
+    if day.weekday() not in hours.days:
+        return False
+    return hours.holidays is None or day not in _bank_holidays(hours.holidays, day.year)
+
+
+@lru_cache(maxsize=4096)
+def _working_days_after(hours: WorkingHours, day: date, days: int) -> date:
+    try:
+        for _ in range(days):
+            day += timedelta(days=1)
+            while not _is_working_day(hours, day):
+                day += timedelta(days=1)
+    except OverflowError:
+        raise CalendarRangeError(
+            f"a deadline {days} working day(s) after {day.isoformat()} falls beyond the last "
+            "date the calendar can represent") from None
+    return day

@@ -1,0 +1,179 @@
+"""Per-policy structures built once at load, so a decision only looks things up.
+
+Building a decision used to re-derive everything from the policy document on every call: the
+clause order, each rule's citations and actions, the capability table, the deadline rules.
+Here all of that is computed once per `Policy`. Citations, actions and findings without
+evidence are shared between decisions (they are frozen), so a kept decision costs little memory,
+and the combination of a given set of fired rules (outcome, reason, merged actions, citations)
+is memoised: a batch sees the same few combinations again and again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .conditions import atoms, to_ir
+from .decision import Action, Citation, Finding
+from .policy.model import ActionSpec, PolicyDocument, Rule
+from .vocab import DEFAULT_PLATFORM_CAPABILITIES, Capability, Outcome, SubjectKind, severity
+
+_NEEDS: dict[Outcome, Capability] = {Outcome.HIDE: "hide", Outcome.DELETE: "delete"}
+_ANY_PLATFORM: frozenset[Capability] = frozenset({"hide", "delete"})
+_MEMO_LIMIT = 4096  # distinct fired-rule combinations remembered per kind
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Variant:
+    """What a fired rule contributes on a platform: its finding and any warning.
+
+    Compared by identity: a tuple of variants is the memo key of a combination, and hashing
+    it must not walk every citation's text."""
+
+    finding: Finding
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RulePlan:
+    rule: Rule
+    keys: tuple[str, ...]  # fact keys the rule reads: the evidence it can rest on
+    needed: Capability | None  # what its outcome needs the platform to allow (comments only)
+    plain: Variant  # the platform allows it
+    unavailable: Variant  # it does not: the fallback, or the rule as is with a warning
+    neither: Variant  # nor does it allow the fallback's outcome
+    fallback_needs: Capability | None
+    respond_days: int | None
+
+    def variant(self, capabilities: frozenset[Capability]) -> Variant:
+        if self.needed is None or self.needed in capabilities:
+            return self.plain
+        if self.fallback_needs is None or self.fallback_needs in capabilities:
+            return self.unavailable
+        return self.neither
+
+
+@dataclass(frozen=True, slots=True)
+class Combined:
+    """Everything a decision takes from one combination of fired rules."""
+
+    outcome: Outcome
+    reason: str
+    actions: tuple[Action, ...]
+    citations: tuple[Citation, ...]
+    warnings: tuple[str, ...]
+    respond_days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class KindPlan:
+    kind: SubjectKind
+    not_covered: str | None
+    outside_scope: str | None  # the reason given when the scope condition does not hold
+    default_outcome: Outcome | None
+    default_reason: str
+    default_citations: tuple[Citation, ...]
+    rules: tuple[RulePlan, ...]
+
+
+class PolicyPlan:
+    """The lookup tables of one policy; immutable after construction except the memo."""
+
+    def __init__(self, document: PolicyDocument, kind_names: Mapping[str, str]) -> None:
+        self.order = {clause.id: i for i, clause in enumerate(document.clauses)}
+        self.citation = {clause.id: Citation(document.id, clause.id, clause.title, clause.text,
+                                             getattr(clause, "role", "substantive"))
+                         for clause in document.clauses}
+        self.kinds: dict[str, KindPlan] = {}
+        for kind, name in kind_names.items():
+            self.kinds[kind] = self._kind(document, kind, name)  # type: ignore[arg-type]
+        self._memo: dict[tuple[Variant, ...], Combined] = {}
+        self._memo_lock = threading.Lock()
+
+    def citations(self, clause_ids: Iterable[str]) -> tuple[Citation, ...]:
+        """The cited clauses, once each, in document order."""
+        return tuple(self.citation[cid] for cid in sorted(set(clause_ids),
+                                                           key=self.order.__getitem__))
+
+    def capabilities(self, platform: str,
+                     override: Mapping[str, Iterable[Capability]] | None) -> frozenset[Capability]:
+        if override and platform in override:
+            return frozenset(override[platform])
+        return DEFAULT_PLATFORM_CAPABILITIES.get(platform, _ANY_PLATFORM)
+
+    def combine(self, kind: SubjectKind, chosen: tuple[Variant, ...],
+                respond: tuple[int, ...]) -> Combined:
+        """Outcome, reason, actions and citations of these fired rules (memoised)."""
+        combined = self._memo.get(chosen)
+        if combined is not None:
+            return combined
+        findings = [variant.finding for variant in chosen]
+        outcome = max((f.outcome for f in findings), key=lambda o: severity(kind, o))
+        combined = Combined(
+            outcome=outcome,
+            reason="; ".join(f.reason for f in findings if f.outcome == outcome),
+            actions=tuple(merge_actions(findings)),
+            citations=self.citations(c.clause_id for f in findings for c in f.citations),
+            warnings=tuple(v.warning for v in chosen if v.warning is not None),
+            respond_days=min(respond) if respond else None)
+        with self._memo_lock:
+            if len(self._memo) < _MEMO_LIMIT:
+                self._memo[chosen] = combined
+        return combined
+
+    def _kind(self, document: PolicyDocument, kind: SubjectKind, name: str) -> KindPlan:
+        policy = document.kinds.get(kind)
+        if policy is None or policy.not_covered is not None:
+            reason = (policy.not_covered if policy and policy.not_covered else
+                      f"the {document.organisation} policy has no clauses governing {name}")
+            return KindPlan(kind, reason, None, None, "", (), ())
+        assert policy.default is not None  # the checker guarantees it
+        return KindPlan(
+            kind, None, policy.scope.outside if policy.scope else None, policy.default.outcome,
+            policy.default.reason, self.citations(policy.default.cites),
+            tuple(self._rule(rule) for rule in document.rules_for(kind)))
+
+    def _rule(self, rule: Rule) -> RulePlan:
+        citations = self.citations(rule.cites)
+        keys = tuple(atom["key"] for atom in atoms(to_ir(rule.when)))
+
+        def finding(outcome: Outcome, specs: tuple[ActionSpec, ...]) -> Finding:
+            actions = tuple(Action(s.kind, s.target, s.detail, citations) for s in specs)
+            return Finding(rule.id, outcome, actions, citations, rule.reason, ())
+
+        plain = Variant(finding(rule.outcome, rule.actions))
+        needed = _NEEDS.get(rule.outcome) if rule.applies_to == "comment" else None
+        fallback = rule.if_unavailable
+        if needed is None:
+            return RulePlan(rule, keys, None, plain, plain, plain, None,
+                            rule.respond_within_working_days)
+        if fallback is None:
+            unavailable = Variant(plain.finding, f"rule `{rule.id}` says {rule.outcome}, which "
+                                  "the platform does not allow for comments; the rule gives no "
+                                  "alternative")
+            return RulePlan(rule, keys, needed, plain, unavailable, unavailable, None,
+                            rule.respond_within_working_days)
+        instead = finding(fallback.outcome, (*rule.actions, *fallback.actions))
+        still = _NEEDS.get(fallback.outcome)
+        neither = Variant(instead, f"rule `{rule.id}`: the platform can neither {needed} nor "
+                          f"{still} this comment; {fallback.outcome} it by other means")
+        return RulePlan(rule, keys, needed, plain, Variant(instead), neither, still,
+                        rule.respond_within_working_days)
+
+
+def merge_actions(findings: Iterable[Finding]) -> list[Action]:
+    """Every fired rule's actions, once each by (kind, target), with all their citations."""
+    merged: dict[tuple[str, str | None], Action] = {}
+    for finding in findings:
+        for action in finding.actions:
+            key = (action.kind, action.target)
+            if key in merged:
+                known = merged[key]
+                extra = tuple(c for c in action.citations if c not in known.citations)
+                if extra:
+                    merged[key] = Action(known.kind, known.target, known.detail,
+                                         known.citations + extra)
+            else:
+                merged[key] = action
+    return list(merged.values())
