@@ -274,8 +274,7 @@ def _rules_differing(before: Semantics, after: Semantics, node: Function, old: P
     new_rules = {r.id: r for r in new.document.rules_for(space.kind)}
     found = []
     for rule_id in dict.fromkeys([*before.fired, *after.fired]):
-        was = before.fired[rule_id] if rule_id in before.fired else space.false
-        now = after.fired[rule_id] if rule_id in after.fired else space.false
+        was, now = before.fires(rule_id), after.fires(rule_id)
         edited = (rule_id in old_rules and rule_id in new_rules
                   and _effect(old_rules[rule_id]) != _effect(new_rules[rule_id]))
         if not space.is_empty(node & space.xor(was, now)) or (edited and not space.is_empty(

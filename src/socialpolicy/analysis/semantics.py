@@ -157,6 +157,11 @@ class Semantics:
             "deadline": self.deadlines}
         return parts[name]
 
+    def fires(self, rule_id: str) -> Function:
+        """The subjects on which rule `rule_id` fires (none if the policy has no such rule)."""
+        found: Function = self.fired.get(rule_id)
+        return self.space.false if found is None else found
+
     def at(self, name: str, key: Any) -> Function:
         """The subjects whose decision has `key` in part `name` (none if it never does)."""
         found: Function = self.part(name).get(key)
