@@ -9,6 +9,7 @@ Every decision names the clauses behind it, quoted from the source document.
 
 from .analysis.compare import compare_policies
 from .analysis.coverage import check_coverage
+from .analysis.diff import diff_policies
 from .decision import Action, Citation, Decision, Evidence, Finding
 from .engine import Policy, decide, load_policy
 from .errors import (
@@ -52,6 +53,7 @@ __all__ = [
     "compare_decisions",
     "compare_policies",
     "decide",
+    "diff_policies",
     "lint",
     "load_policy",
     "to_frame",

@@ -31,6 +31,8 @@ from .vocab import SCALES, Capability, Outcome, SubjectKind
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .analysis.why_not import WhyNot
+
 _KIND_NAMES = {"comment": "comments", "staff_post": "staff posts",
                "account_request": "account requests"}
 
@@ -178,6 +180,14 @@ class Policy:
                               f"{sorted(traced)}, engine fired {sorted(fired)}")
         note = None if in_scope else "outside scope: " + decision.reason
         return Explanation(decision, rules, scope, note)
+
+    def why_not(self, subject: Subject | Mapping[str, Any], outcome: str, *,
+                limit: int | None = 10) -> WhyNot:
+        """The smallest sets of changes to `subject` that would make this policy decide
+        `outcome`, each verified on both engines (needs the `exact` extra)."""
+        from .analysis.why_not import why_not
+
+        return why_not(self, subject, outcome, limit=limit)
 
     def decide_many(self, subjects: Iterable[Subject | Mapping[str, Any]], *,
                     platform_capabilities: PlatformCapabilities | None = None,

@@ -21,6 +21,7 @@ class Readable:
     valid: Function
     attributes: list[Attribute]
     by_key: dict[str, Attribute]
+    optional: frozenset[str]  # fields tested for being given (`present`), by path
 
     def encode(self, values: Mapping[str, Any]) -> dict[str, bool]:
         raise NotImplementedError
@@ -28,12 +29,12 @@ class Readable:
     def cubes(self, node: Function) -> list[dict[str, bool]]:
         """An irredundant sum of products covering `node`, using impossible subjects as
         don't-cares (Minato-Morreale ISOP): the readable form of a set."""
-        memo: dict[tuple[int, int], tuple[list[dict[str, bool]], Function]] = {}
+        memo: dict[tuple[int, int], tuple[Any, list[dict[str, bool]], Function]] = {}
         lower = node & self.valid
         return self._isop(lower, lower | ~self.valid, memo)[0]
 
     def _isop(self, low: Function, high: Function,
-              memo: dict[tuple[int, int], tuple[list[dict[str, bool]], Function]],
+              memo: dict[tuple[int, int], tuple[Any, list[dict[str, bool]], Function]],
               ) -> tuple[list[dict[str, bool]], Function]:
         bdd = self.bdd
         if low == self.bdd.false:
@@ -41,8 +42,8 @@ class Readable:
         if high == self.bdd.true:
             return [{}], self.bdd.true
         key = (int(low), int(high))
-        if key in memo:
-            return memo[key]
+        if key in memo:  # the nodes are kept in the value so their ids cannot be reused
+            return memo[key][1], memo[key][2]
         name = min(bdd.support(low) | bdd.support(high), key=bdd.level_of_var)
         low0, low1 = bdd.let({name: False}, low), bdd.let({name: True}, low)
         high0, high1 = bdd.let({name: False}, high), bdd.let({name: True}, high)
@@ -54,7 +55,7 @@ class Readable:
         cubes = ([{**c, name: False} for c in cubes0] + [{**c, name: True} for c in cubes1]
                  + cubes2)
         result = cubes, (~var & cover0) | (var & cover1) | cover2
-        memo[key] = result
+        memo[key] = ((low, high), *result)
         return result
 
     def describe(self, node: Function, limit: int = 50) -> list[str]:
@@ -115,6 +116,8 @@ class Readable:
                 value = True in allowed
                 if attr.key.startswith("label."):
                     parts.append(attr.label if value else f"not {attr.label}")
+                elif attr.key.removeprefix("field.") in self.optional:
+                    parts.append(f"{attr.label} {'given' if value else 'not given'}")
                 else:
                     parts.append(f"{attr.label} is {str(value).lower()}")
             elif attr.type == "enum":

@@ -173,12 +173,14 @@ def as_policy(policy: Policy | str | Path) -> Policy:
 def diff_policies(old: Policy | str | Path, new: Policy | str | Path, *,
                   kinds: Iterable[SubjectKind] | None = None,
                   parts: Sequence[str] = PARTS,
-                  replay: Iterable[Any] | None = None) -> PolicyDiff:
+                  replay: Iterable[Any] | None = None,
+                  clause_texts: bool = True) -> PolicyDiff:
     """Every region of subjects whose decision differs between `old` and `new` (policies, bundled
     ids or file paths), each with a witness verified on both engines; the clause texts that
     changed; with `replay` (subjects or mappings), how many rows land in each region.
 
-    `parts` chooses what counts as a difference: any of outcome, actions, clauses, deadline.
+    `parts` chooses what counts as a difference: any of outcome, actions, clauses, deadline;
+    `clause_texts=False` leaves out the clause text diff (two organisations' documents).
     """
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
@@ -200,7 +202,8 @@ def diff_policies(old: Policy | str | Path, new: Policy | str | Path, *,
         if cut:
             truncated.append(kind)
     result = PolicyDiff(old_policy, new_policy, tuple(parts), regions,
-                        clause_changes(old_policy, new_policy), truncated, spaces=spaces)
+                        clause_changes(old_policy, new_policy) if clause_texts else [],
+                        truncated, spaces=spaces)
     return result if replay is None else _replay(result, replay)
 
 

@@ -24,11 +24,6 @@ from ..subjects import CONDITION_FIELDS, SUBJECT_MODELS
 from ..vocab import SubjectKind
 from ._readable import Readable
 
-try:  # the optional `exact` extra
-    from dd import autoref as _bdd
-except ImportError:  # pragma: no cover - exercised only without the extra
-    _bdd = None  # type: ignore[assignment]
-
 Function = Any  # a dd BDD node (dd.autoref.Function)
 AttrType = Literal["bool", "enum", "int"]
 Values = dict[str, Any]  # attribute key -> bool | enum value | int
@@ -43,11 +38,36 @@ _NEEDS_NAMES = ("fact.handle_names_org", "fact.display_name_names_org", "fact.bi
                 "fact.proposed_handle_names_org")
 
 
-def require_dd() -> None:
-    """Raise a clear error when the optional `dd` package is missing."""
-    if _bdd is None:
+def require_dd() -> Any:
+    """The BDD package (imported on first use: `import socialpolicy` stays light), or a clear
+    error when the optional `dd` package is missing."""
+    try:
+        from dd import autoref
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
         raise ImportError("exact analysis needs the `dd` package; "
-                          "install it with: pip install 'socialpolicy[exact]'")
+                          "install it with: pip install 'socialpolicy[exact]'") from exc
+    return autoref
+
+
+def _manager() -> Any:
+    """A new BDD manager. The pure-Python manager asserts, when it is finalised, that no node is
+    still referenced; when the garbage collector frees a manager and its nodes together (a
+    traceback holding a frame, say) the order is arbitrary and that check prints a spurious
+    error. Its memory is plain Python objects either way, so the check is switched off."""
+    manager = require_dd().BDD()
+    inner = manager._bdd
+    quiet = _QUIET.get(type(inner))
+    if quiet is None:
+        quiet = _QUIET[type(inner)] = type("QuietBDD", (type(inner),), {"__del__": _no_check})
+    inner.__class__ = quiet
+    return manager
+
+
+def _no_check(self: Any) -> None:
+    return None
+
+
+_QUIET: dict[type, type] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +131,8 @@ class Space(Readable):
 
     def __init__(self, kind: SubjectKind, irs: Sequence[dict[str, Any]],
                  documents: Sequence[PolicyDocument]) -> None:
-        require_dd()
         self.kind = kind
-        self.bdd = _bdd.BDD()
+        self.bdd = _manager()
         tests: dict[str, list[IR]] = {key: [] for key in _ALWAYS[kind]}
         for ir in irs:
             for rule in evaluated_rules(ir, kind):
@@ -134,6 +153,8 @@ class Space(Readable):
             self.bdd.declare(*names)
             self.attributes.append(Attribute(key, kind_of, choices, names))
         self.by_key = {a.key: a for a in self.attributes}
+        self.optional = frozenset(path for path, spec in CONDITION_FIELDS[kind].items()
+                                  if spec.type == "present")
         self.valid = self._constraints(documents)
         self._defaults = _model_defaults(kind)
 
@@ -221,6 +242,13 @@ class Space(Readable):
         return valid
 
     # ---- points of the space ---------------------------------------------------------------
+
+    def point(self, values: Mapping[str, Any]) -> Function:
+        """The subjects that have every one of `values` (a partial assignment)."""
+        node = self.true
+        for key, value in values.items():
+            node &= self.equals(key, value)
+        return node
 
     def is_empty(self, node: Function) -> bool:
         return bool(node == self.false)

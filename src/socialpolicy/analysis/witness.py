@@ -8,6 +8,8 @@ disagreement raises `AnalysisError`: an exact answer is never reported unchecked
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -154,10 +156,10 @@ def engines() -> tuple[EngineName, ...]:
 
 
 def bound(policy: Policy, engine: EngineName) -> Policy:
-    """The same compiled policy on another engine."""
+    """The same compiled policy (by IR content) on another engine."""
     if policy.engine == engine:
         return policy
-    key = (policy.digest, engine)
+    key = (hashlib.sha256(json.dumps(policy.ir, sort_keys=True).encode()).hexdigest(), engine)
     found = _BOUND.get(key)
     if found is None:
         found = _BOUND[key] = Policy(policy.document, policy.ir, engine)

@@ -12,14 +12,14 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import SocialPolicyError
-from . import policies, subjects
+from . import analysis, policies, subjects
 from ._io import EXIT_ADVERSE, EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS
 
 __all__ = ["EXIT_ADVERSE", "EXIT_CANNOT_RUN", "EXIT_OK", "EXIT_PROBLEMS", "build_parser", "main"]
 
 #: One module per group of commands, each with `register(commands)`; add a new command group
 #: by writing its module and listing it here.
-COMMAND_GROUPS = (subjects, policies)
+COMMAND_GROUPS = (subjects, policies, analysis)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,6 +35,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         explanation = policy.explain(subject)
         adverse |= explanation.decision.adverse
         sys.stdout.write(f"== row {row}\n{explanation}\n\n")
+        if args.why_not:
+            sys.stdout.write(f"{policy.why_not(subject, args.why_not)}\n\n")
     return EXIT_ADVERSE if adverse else EXIT_OK
 
 
@@ -64,6 +66,8 @@ def register(commands: Any) -> None:
     explain.add_argument("--policy", required=True, help="bundled policy id or a YAML path")
     explain.add_argument("file", help="JSON or JSONL subjects, each with `kind`; `-` for stdin")
     explain.add_argument("--engine", choices=ENGINE_NAMES, default="durable")
+    explain.add_argument("--why-not", metavar="OUTCOME",
+                         help="also list the smallest changes that would give this outcome")
     explain.set_defaults(run=_cmd_explain)
 
     demo = commands.add_parser("demo", help="decide a bundled set of examples and print them")
