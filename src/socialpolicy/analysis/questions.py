@@ -15,8 +15,8 @@ from ..vocab import SCALES, SUBJECT_KINDS, Outcome, SubjectKind
 from .diff import PolicyDiff, as_policy, diff_policies
 from .semantics import PARTS, Semantics, differ
 from .space import Space
-from .witness import realize, verify
 from .why_not import _unreachable
+from .witness import realize, verify
 
 
 @dataclass(frozen=True)
