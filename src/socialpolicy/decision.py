@@ -86,6 +86,23 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class RowError:
+    """One reason a row could not be decided, located within the row.
+
+    `type` is pydantic's error type (`missing`, `literal_error`, ...) for a validation problem,
+    else the exception's class name (`SubjectKindError`, `CalendarRangeError`, `EngineError`);
+    `loc` is the path of the offending field inside the row (`("comment", "labels", 0)`), empty
+    when the row as a whole is at fault."""
+
+    type: str
+    loc: tuple[str | int, ...]
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "loc": list(self.loc), "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """The policy's answer for one subject."""
 
@@ -112,6 +129,8 @@ class Decision:
     #: by reference so `record()` can describe the decision, never compared or printed.
     subject: Subject | None = field(default=None, compare=False, repr=False)
     detectors: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
+    #: On an `error` decision: every problem, structured (see `RowError`); `error` is its text.
+    error_detail: tuple[RowError, ...] = ()
 
     @property
     def adverse(self) -> bool:
@@ -129,6 +148,7 @@ class Decision:
             "respond_by": self.respond_by.isoformat() if self.respond_by else None,
             "warnings": list(self.warnings), "engine": self.engine, "row": self.row,
             "error": self.error, "detected": list(self.detected), "subject_id": self.subject_id,
+            "error_detail": [e.to_dict() for e in self.error_detail],
         }
 
     def record(self, *, include_subject: bool = True) -> dict[str, Any]:

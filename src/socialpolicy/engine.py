@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from pydantic import ValidationError
-
+from ._batch import DEFAULT_CHUNK, check_options, decide_parallel, decide_rows
 from ._plan import PolicyPlan
 from ._progress import progress_bar
 from .decision import Citation, Decision, Evidence, Finding
@@ -26,7 +24,7 @@ from .policy.loader import compile_file
 from .policy.model import Clause, PolicyDocument, Rule
 from .signals import Detector, check_detectors, derive, detected_labels, evidence_for
 from .subjects import AccountRequest, Comment, StaffPost, Subject, subject_adapter
-from .vocab import SCALES, Capability, Outcome, SubjectKind
+from .vocab import Capability, Outcome, SubjectKind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -193,22 +191,41 @@ class Policy:
                     platform_capabilities: PlatformCapabilities | None = None,
                     as_of: date | None = None, detectors: Sequence[Detector] | None = None,
                     staff_directory: Iterable[str] = (),
-                    progress: bool | None = None) -> list[Decision]:
-        """Decide every row, in order. A malformed row gets an `error` decision naming its row;
-        nothing is dropped. An engine failure still raises: it is never a lenient answer.
-        `progress` draws a bar (None: for large batches when standard error is a terminal)."""
-        decisions = []
-        for row, subject in enumerate(progress_bar(subjects, progress, f"deciding ({self.id})")):
-            try:
-                decision = self.decide(subject, platform_capabilities=platform_capabilities,
-                                       as_of=as_of, detectors=detectors,
-                                       staff_directory=staff_directory)
-            except (ValidationError, SubjectKindError) as exc:
-                decision = self._decision(Outcome.ERROR, _kind_hint(subject),
-                                          f"row {row} is not a valid subject", error=str(exc),
-                                          subject_id=_id_hint(subject))
-            decisions.append(_with_row(decision, row))
-        return decisions
+                    progress: bool | None = None, workers: int | None = None,
+                    chunk_size: int = DEFAULT_CHUNK) -> list[Decision]:
+        """Decide every row, in order: exactly one decision per input, whatever it holds.
+
+        A row that cannot be decided (not a subject, invalid fields, a date outside the
+        calendar, an engine fault) gets an `error` decision with its `row`, the message in
+        `error` and the problems structured in `error_detail`; the batch goes on.
+        `workers=N` decides chunks of `chunk_size` rows in N processes (same order and
+        results; worth it from tens of thousands of rows). `progress` draws a bar (None: for
+        large batches when standard error is a terminal)."""
+        return list(self.decide_iter(
+            progress_bar(subjects, progress, f"deciding ({self.id})"),
+            platform_capabilities=platform_capabilities, as_of=as_of, detectors=detectors,
+            staff_directory=staff_directory, workers=workers, chunk_size=chunk_size))
+
+    def decide_iter(self, subjects: Iterable[Subject | Mapping[str, Any]], *,
+                    platform_capabilities: PlatformCapabilities | None = None,
+                    as_of: date | None = None, detectors: Sequence[Detector] | None = None,
+                    staff_directory: Iterable[str] = (), workers: int | None = None,
+                    chunk_size: int = DEFAULT_CHUNK) -> Iterator[Decision]:
+        """`decide_many` as a stream: rows are read as decisions are taken, so memory stays
+        flat at any input size. Same rules: one decision per row, in order."""
+        if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                    or workers < 1):
+            raise ValueError(f"`workers` must be a whole number of processes >= 1, "
+                             f"not `{workers!r}`")
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+            raise ValueError(f"`chunk_size` must be a whole number >= 1, not `{chunk_size!r}`")
+        options: dict[str, Any] = {"platform_capabilities": platform_capabilities,
+                                   "as_of": as_of, "detectors": detectors,
+                                   "staff_directory": tuple(staff_directory)}
+        check_options(options)
+        if workers is None or workers == 1:
+            return decide_rows(self, subjects, options)
+        return decide_parallel(self, subjects, options, workers, chunk_size)
 
     def decide_frame(self, frame: Any, *, errors: Literal["coerce", "raise"] = "coerce",
                      progress: bool | None = None, **options: Any) -> pd.DataFrame:
@@ -251,27 +268,11 @@ def _as_subject(subject: Any) -> Subject:
         "AccountRequest (or a mapping with `kind`)")
 
 
-def _kind_hint(subject: Any) -> SubjectKind | None:
-    kind = getattr(subject, "kind", None) or (
-        subject.get("kind") if isinstance(subject, Mapping) else None)
-    return kind if kind in SCALES else None
-
-
-def _id_hint(subject: Any) -> str | None:
-    """The caller's id on a row that failed validation, so an error row can still be matched."""
-    value = getattr(subject, "id", None) if not isinstance(subject, Mapping) else subject.get("id")
-    return value if isinstance(value, str) else None
-
-
 def _with_evidence(finding: Finding, evidence: list[Evidence]) -> Finding:
     if not evidence:
         return finding
     return Finding(finding.rule_id, finding.outcome, finding.actions, finding.citations,
                    finding.reason, evidence)
-
-
-def _with_row(decision: Decision, row: int) -> Decision:
-    return replace(decision, row=row)
 
 
 def load_policy(policy: str | Path, engine: EngineName = "durable") -> Policy:
