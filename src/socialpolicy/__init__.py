@@ -7,24 +7,60 @@
 Every decision names the clauses behind it, quoted from the source document.
 """
 
-from .analysis.compare import compare_policies
-from .analysis.coverage import check_coverage
-from .analysis.diff import diff_policies
-from .decision import Action, Citation, Decision, Evidence, Finding
-from .engine import Policy, decide, load_policy
-from .errors import (
-    DetectorError,
-    Diagnostic,
-    EngineError,
-    PolicyError,
-    SocialPolicyError,
-    SubjectKindError,
-    UnknownPolicyError,
-)
-from .frames import compare_decisions, to_frame
-from .policy.loader import available_policies, lint
-from .subjects import Account, AccountRequest, Author, Comment, StaffPost
-from .vocab import Outcome
+import importlib as _importlib
+import typing as _typing
+
+# Public names are imported on first use, not with the package: `import socialpolicy` stays
+# cheap for a CLI start-up or a worker process, and pandas, Hypothesis, the detectors' tables
+# and durable_rules load only when something needs them. Add a public name here and to
+# `__all__`; the TYPE_CHECKING block below keeps type checkers and IDEs informed.
+_LAZY: dict[str, str] = {
+    "compare_policies": "analysis.compare",
+    "check_coverage": "analysis.coverage",
+    "diff_policies": "analysis.diff",
+    **dict.fromkeys(("Action", "Citation", "Decision", "Evidence", "Finding"), "decision"),
+    **dict.fromkeys(("Policy", "decide", "load_policy"), "engine"),
+    **dict.fromkeys(("DetectorError", "Diagnostic", "EngineError", "PolicyError",
+                     "SocialPolicyError", "SubjectKindError", "UnknownPolicyError"), "errors"),
+    **dict.fromkeys(("compare_decisions", "to_frame"), "frames"),
+    **dict.fromkeys(("available_policies", "lint"), "policy.loader"),
+    **dict.fromkeys(("Account", "AccountRequest", "Author", "Comment", "StaffPost"), "subjects"),
+    "Outcome": "vocab",
+}
+
+if _typing.TYPE_CHECKING:
+    from .analysis.compare import compare_policies
+    from .analysis.coverage import check_coverage
+    from .analysis.diff import diff_policies
+    from .decision import Action, Citation, Decision, Evidence, Finding
+    from .engine import Policy, decide, load_policy
+    from .errors import (
+        DetectorError,
+        Diagnostic,
+        EngineError,
+        PolicyError,
+        SocialPolicyError,
+        SubjectKindError,
+        UnknownPolicyError,
+    )
+    from .frames import compare_decisions, to_frame
+    from .policy.loader import available_policies, lint
+    from .subjects import Account, AccountRequest, Author, Comment, StaffPost
+    from .vocab import Outcome
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'socialpolicy' has no attribute '{name}'")
+    value = getattr(_importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0"
 

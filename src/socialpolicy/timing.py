@@ -7,14 +7,15 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @lru_cache(maxsize=64)
 def _bank_holidays(subdivision: str, year: int) -> frozenset[date]:
-    # The package ships its calendars; nothing is downloaded.
+    # The package ships its calendars; nothing is downloaded. Imported on the first deadline
+    # or out-of-hours check: it is one of the heaviest imports a decision needs.
+    import holidays
+
     return frozenset(holidays.country_holidays("GB", subdiv=subdivision, years=year))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "·": " ", "•": " "})
 _SPACE = re.compile(r"\s+")
@@ -14,9 +15,15 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_QUOTES)).strip()
 
 
+@lru_cache(maxsize=8)
+def _normalised_source(source: str) -> str:
+    """A document is checked against once per clause: normalise it once."""
+    return normalise(source)
+
+
 def verbatim_problem(quote: str, source: str) -> str | None:
     """None if `quote` appears in `source` (normalised); else a hint saying where it diverges."""
-    wanted, haystack = normalise(quote), normalise(source)
+    wanted, haystack = normalise(quote), _normalised_source(source)
     if wanted in haystack:
         return None
     low, high = 0, len(wanted)
