@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     TypeAdapter,
@@ -69,7 +70,55 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
-AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+# Deadlines are working-day arithmetic on these dates; near the calendar's ends (year 1 with a
+# +14:00 offset, year 9999 plus two working days) Python's datetime overflows.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+def _in_range(value: datetime) -> datetime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise PydanticCustomError(
+            "datetime_out_of_range",
+            "datetime `{value}` is outside the supported range: years {low} to {high} "
+            "(deadlines are counted in working days from it)",
+            {"value": value.isoformat(), "low": MIN_YEAR, "high": MAX_YEAR},
+        )
+    return value
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_aware), AfterValidator(_in_range)]
+
+
+def _not_text(value: Any) -> Any:
+    # Lax pydantic reads "yes", "off", "n", "0" as booleans: a typo'd or quoted value from a
+    # spreadsheet or form would silently flip a flag that a rule tests.
+    if isinstance(value, str | bytes | bytearray):
+        raise PydanticCustomError(
+            "bool_from_text",
+            "`{value}` is text, not a boolean: write true or false, without quotes",
+            {"value": value if isinstance(value, str) else repr(value)},
+        )
+    return value
+
+
+Bool = Annotated[bool, BeforeValidator(_not_text)]
+
+#: Counts above this compare differently in durable_rules (doubles) and Python (exact ints).
+MAX_COUNT = 2**53 - 1
+
+
+def _count(value: int) -> int:
+    if value > MAX_COUNT:
+        raise PydanticCustomError(
+            "count_too_large",
+            "`{value}` is too large: counts up to {limit} (2^53 - 1) are compared exactly "
+            "by both engines",
+            {"value": value, "limit": f"{MAX_COUNT:,}"},
+        )
+    return value
+
+
+Count = Annotated[int, Field(ge=0), AfterValidator(_count)]
 
 
 class _Model(BaseModel):
@@ -85,7 +134,7 @@ class Author(_Model):
     """Who posted or asked: their relationship to the organisation."""
 
     employment: Employment = "employee"
-    is_communications_team: bool = False
+    is_communications_team: Bool = False
 
 
 class Account(_Model):
@@ -95,10 +144,10 @@ class Account(_Model):
     display_name: str = ""
     bio: str = ""
     kind: AccountKind = "personal"
-    public: bool = True
-    uses_org_branding: bool = False
-    has_branding_dispensation: bool = False
-    known_to_comms_team: bool = False
+    public: Bool = True
+    uses_org_branding: Bool = False
+    has_branding_dispensation: Bool = False
+    known_to_comms_team: Bool = False
 
 
 class Comment(_Model):
@@ -112,7 +161,7 @@ class Comment(_Model):
     author: str
     posted_at: AwareDatetime
     labels: CommentLabels = frozenset()
-    author_prior_removals: int = Field(default=0, ge=0)
+    author_prior_removals: Count = 0
 
 
 class StaffPost(_Model):
@@ -126,7 +175,7 @@ class StaffPost(_Model):
     posted_at: AwareDatetime
     account: Account
     author: Author = Author()
-    about_employer: bool = False
+    about_employer: Bool = False
     labels: StaffPostLabels = frozenset()
 
 
@@ -139,18 +188,18 @@ class AccountRequest(_Model):
     purpose: AccountPurpose
     proposed_handle: str | None = None
     requested_by: Author = Author()
-    objectives_and_kpis: bool = False
-    approved_comms_plan: bool = False
-    content_plan: bool = False
-    editorial_purpose: bool = False
-    corporate_monitoring: bool = False
-    internal_comms: bool = False
-    comms_team_approved: bool = False
-    authorisation_form: bool = False
-    secure_login: bool = False
+    objectives_and_kpis: Bool = False
+    approved_comms_plan: Bool = False
+    content_plan: Bool = False
+    editorial_purpose: Bool = False
+    corporate_monitoring: Bool = False
+    internal_comms: Bool = False
+    comms_team_approved: Bool = False
+    authorisation_form: Bool = False
+    secure_login: Bool = False
     stakeholder_group: str | None = None
     user_needs_evidence: UserNeedsEvidence = "none"
-    checks_per_day: int = Field(default=0, ge=0)
+    checks_per_day: Count = 0
     operational_need: str | None = None
     labels: RequestLabels = frozenset()
 

@@ -1,24 +1,30 @@
-"""The durable_rules engine: the only module that imports `durable` (DESIGN 7).
+"""The durable_rules engine: the only module that imports `durable_rules_engine` (DESIGN 7).
 
 durable_rules 2.0.28 has sharp edges; each is handled here and pinned by a test:
 
+- its C extension is not safe against interruption, and its `Host` runs rule actions from two
+  timer threads every 0.2 s outside any lock of ours: the adapter never builds a `Host`, so no
+  timer exists, and drives the C engine directly, every call on one dedicated worker thread
+  (`_worker`) that signals never interrupt. Callers wait on a future;
+- deleting a session whose rule results are still queued aborts the process: every result is
+  taken off the queue before its session is deleted, in the same job, on the worker;
 - events fire only the first matching rule, so subjects are asserted as *facts*;
-- a fact no rule matches raises `MessageNotHandledException`: every kind gets a sentinel rule that
-  always matches, which also proves the engine really evaluated the fact (never fail open);
-- the same content asserted twice raises `MessageObservedException`: every fact carries a unique
-  request number;
-- exceptions inside actions are swallowed into the session state: actions only record a rule id,
-  and the state is checked for an exception after every call;
+- a fact no rule matches is not handled: every kind gets a sentinel rule that always matches,
+  which also proves the engine really evaluated the fact;
+- the same content asserted twice is refused: every fact carries a unique request number;
 - a condition on a top-level `id`/`sid` hangs, and so does a rule whose only condition is a
-  negation: fact keys are namespaced (`label__x`, `field__y`) and every rule also tests `kind`;
-- at most 1024 live sessions per ruleset, 32-bit session-id hashes that can collide, and double
-  firing under threads: one session per decision, under one process-wide lock, deleted in
-  `finally`, so at most one session is ever alive;
-- ruleset names are global and permanent: rulesets are named by policy id and IR digest, and a
-  policy loaded twice reuses its registration;
-- its regex dialect and `in` are unusable: conditions arrive as booleans, enums and integers only;
-- an action with two positional parameters is run as async and abandoned: actions take one;
-- a rule whose condition is an `$or` fires once per branch that matches: fired ids are a set.
+  negation: fact keys are namespaced (`label__x`, `field__y`) and every rule first tests `kind`;
+- at most 1024 live sessions, 32-bit session hashes that can collide, double firing under
+  threads: jobs run one at a time and each decision's session is deleted before the next
+  starts, so at most one session is ever alive; session exhaustion cannot happen;
+- a rule whose condition is an `$or` fires once per matching branch: fired ids are a set;
+- a rule it silently skipped would be a lenient decision: the fired set is cross-checked against
+  the pure-Python evaluation of the same IR, and any difference raises `EngineError`;
+- the C engine can delete a ruleset (the `Host` cannot): a ruleset is shared by every engine
+  over the same IR (keyed by digest) and deleted when the last is garbage-collected, so
+  reloading an edited policy does not leak;
+- a C error mid-decision may leave a ruleset inconsistent: it is retired (never touched again)
+  and a fresh one is built for the next decision.
 """
 
 from __future__ import annotations
@@ -27,88 +33,113 @@ import hashlib
 import itertools
 import json
 import threading
-from collections.abc import Callable, Mapping, Sequence
+import weakref
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from ..conditions import atoms
 from ..errors import EngineError
-from ..policy.compiler import evaluated_rules
+from ._durable_rules import (
+    MAX_PROPERTIES,
+    LimitProblem,
+    Plan,
+    check_limits,
+    fact_key,
+    plan,
+    ruleset_definition,
+)
+from ._worker import Worker
+from .reference import ReferenceEngine
 
 try:
-    from durable import engine as _engine
+    import durable_rules_engine as _engine
 except ImportError as exc:  # durable_rules does not import on Python 3.13+
     _engine = None
     _IMPORT_ERROR: ImportError | None = exc
 else:
     _IMPORT_ERROR = None
 
-MAX_PROPERTIES = 255  # facts with more properties are rejected by the engine
-MAX_FIRST_LEVEL_TESTS = 512  # more distinct tests than this hang the engine
-SENTINEL = "socialpolicy__seen"
+__all__ = ["MAX_PROPERTIES", "DurableEngine", "LimitProblem", "check_limits", "fact_key",
+           "ruleset_definition"]
 
-_LOCK = threading.Lock()
+WORKER = Worker("socialpolicy-durable")
+BATCH = 256  # facts per worker job: other threads' decisions interleave between jobs
 _REQUESTS = itertools.count(1)
-_HOST: Any = None
-_REGISTERED: set[str] = set()
+_HANDLED, _NOT_HANDLED, _OBSERVED = 0, 1, 2
 
 
-class _Recording:
-    """Where actions write the ids of the rules that fired, for the one decision in flight."""
+class _Ruleset:
+    """One compiled ruleset in the C engine; touched only on the worker thread."""
 
-    fired: list[str] | None = None
+    def __init__(self, name: str, built: Plan) -> None:
+        self.name = name
+        self.text = json.dumps(built.definition)
+        self.handle: int | None = None
+        self.retired = 0  # handles given up after a C error
+        # The finaliser must not hold `self`: it reads the live handle from this shared list.
+        self._box: list[int] = []
+        finalizer = weakref.finalize(self, _release, self._box)
+        finalizer.atexit = False  # at exit the process frees everything anyway
 
+    def open(self) -> int:
+        if self.handle is None:
+            try:
+                self.handle = int(_engine.create_ruleset(self.name, self.text))
+            except Exception as exc:
+                raise EngineError(f"durable_rules could not build the ruleset: {exc}; run "
+                                  "`socialpolicy lint` on the policy for the limit it "
+                                  "passes") from exc
+            self._box[:] = [self.handle]
+        return self.handle
 
-def _recorder(rule_id: str) -> Callable[[Any], None]:
-    def record(closure: Any) -> None:  # exactly one parameter: two would make it async
-        if _Recording.fired is None:
-            raise RuntimeError(f"rule `{rule_id}` fired outside a decision")
-        _Recording.fired.append(rule_id)
-
-    return record
-
-
-def fact_key(key: str) -> str:
-    """Flat fact key as the engine sees it: dots would be read as nested paths."""
-    return key.replace(".", "__")
-
-
-def _condition(ir: dict[str, Any]) -> dict[str, Any]:
-    if "all" in ir:
-        return {"$and": [_condition(part) for part in ir["all"]]}
-    if "any" in ir:
-        return {"$or": [_condition(part) for part in ir["any"]]}
-    key, op, value = fact_key(ir["key"]), ir["op"], ir["value"]
-    if op == "eq":
-        return {key: value}
-    operator = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}[op]
-    return {operator: {key: value}}
-
-
-def ruleset_definition(ir: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The durable_rules JSON ruleset for a compiled policy (actions not yet attached)."""
-    rules: dict[str, dict[str, Any]] = {}
-    for kind in ir["kinds"]:
-        evaluated = evaluated_rules(ir, kind)
-        if not evaluated and "not_covered" in ir["kinds"][kind]:
-            continue
-        rules[f"{SENTINEL}__{kind}"] = {"all": [{"m": {"kind": kind}}]}
-        for rule in evaluated:
-            name = f"{kind}__{rule['id']}"
-            # The `kind` test is the positive condition every rule needs.
-            rules[name] = {"all": [{"m": {"$and": [{"kind": kind}, _condition(rule["when"])]}}]}
-    return rules
+    def retire(self) -> None:
+        """Leak a handle that may be inconsistent rather than run or delete it again."""
+        self.handle = None
+        self._box.clear()
+        self.retired += 1
 
 
-def check_limits(ir: dict[str, Any]) -> list[str]:
-    """Problems that would make durable_rules hang or reject facts, in plain words."""
-    tests = {json.dumps(atom, sort_keys=True)
-             for kind in ir["kinds"] for rule in evaluated_rules(ir, kind)
-             for atom in atoms(rule["when"])}
-    problems = []
-    if len(tests) > MAX_FIRST_LEVEL_TESTS:
-        problems.append(f"{len(tests)} distinct tests exceed durable_rules' limit of "
-                        f"{MAX_FIRST_LEVEL_TESTS}")
-    return problems
+def _release(box: list[int]) -> None:
+    if box:
+        WORKER.post(_delete_ruleset, box[0])
+
+
+def _delete_ruleset(handle: int) -> None:
+    _engine.delete_ruleset(handle)
+
+
+_RULESETS: weakref.WeakValueDictionary[str, _Ruleset] = weakref.WeakValueDictionary()
+_RULESETS_LOCK = threading.Lock()
+
+
+def _fire(ruleset: _Ruleset, batch: list[tuple[str, str]]) -> list[list[str]]:
+    """Assert each `(session id, fact JSON)` in its own session and list the rules it fired.
+
+    Runs on the worker. Each session is drained of results and deleted before the next fact."""
+    handle = ruleset.open()
+    out: list[list[str]] = []
+    for session, fact in batch:
+        names: list[str] = []
+        try:
+            code, state = _engine.assert_fact(handle, fact)
+            result = _engine.start_action_for_state(handle, state)
+            message = result[1] if result else None
+            while message:
+                # A result is `{"r12": {...}}`: the rule name is the first key.
+                names.append(message[2:message.index('"', 2)])
+                message = _engine.complete_and_start_action(handle, state)
+            _engine.delete_state(handle, session)
+        except Exception as exc:
+            ruleset.retire()
+            raise EngineError(f"durable_rules failed: {exc}; the ruleset was rebuilt for the "
+                              "next decision") from exc
+        if code == _NOT_HANDLED:
+            raise EngineError("durable_rules matched no rule for the fact, not even the "
+                              "sentinel: it did not evaluate it")
+        if code != _HANDLED:
+            raise EngineError(f"durable_rules refused the fact (result code {code}"
+                              f"{', already observed' if code == _OBSERVED else ''})")
+        out.append(names)
+    return out
 
 
 class DurableEngine:
@@ -121,64 +152,71 @@ class DurableEngine:
                 f"({_IMPORT_ERROR}); use engine='reference'")
         problems = check_limits(ir)
         if problems:
-            raise EngineError("; ".join(problems))
+            raise EngineError("; ".join(str(problem) for problem in problems))
         digest = hashlib.sha256(json.dumps(ir, sort_keys=True).encode()).hexdigest()[:16]
         self.ruleset = f"socialpolicy_{ir['policy']['id']}_{digest}"
-        self._kinds = {kind for kind in ir["kinds"] if "not_covered" not in ir["kinds"][kind]}
-        definition = ruleset_definition(ir)
-        self._names = {name: name.split("__", 1)[1] for name in definition
-                       if not name.startswith(SENTINEL)}
-        with _LOCK:
-            global _HOST
-            if _HOST is None:
-                _HOST = _engine.Host()
-            if self.ruleset not in _REGISTERED:
-                for name, rule in definition.items():
-                    rule["run"] = _recorder(name)
-                _HOST.register_rulesets({self.ruleset: definition})
-                _REGISTERED.add(self.ruleset)
+        built = plan(ir)
+        self._rules = built.rules
+        self._keys = {kind: tuple((key, fact_key(key)) for key in keys)
+                      for kind, keys in built.keys.items()}
+        self._oracle = ReferenceEngine(ir)
+        with _RULESETS_LOCK:
+            shared = _RULESETS.get(self.ruleset)
+            if shared is None:
+                shared = _RULESETS[self.ruleset] = _Ruleset(self.ruleset, built)
+        self._compiled = shared
+        WORKER.call(shared.open)  # build it now: a ruleset durable cannot build fails at load
 
-    def fired(self, facts: Mapping[str, Any]) -> frozenset[str]:
+    def _payload(self, facts: Mapping[str, Any]) -> tuple[str, str] | None:
+        keys = self._keys.get(facts["kind"])
+        if keys is None:
+            return None
+        request = next(_REQUESTS)
+        session = f"sp{request}"
+        try:
+            fact = {durable: facts[key] for key, durable in keys}
+        except KeyError as exc:
+            raise EngineError(f"a {facts['kind']} fact lacks `{exc.args[0]}`, which a rule "
+                              "tests") from exc
+        fact.update(kind=facts["kind"], sid=session, id=request)
+        return session, json.dumps(fact)
+
+    def _check(self, facts: Mapping[str, Any], names: list[str]) -> frozenset[str]:
         kind = facts["kind"]
-        if kind not in self._kinds:
-            return frozenset()
-        if len(facts) + 2 > MAX_PROPERTIES:
-            raise EngineError(f"a {kind} fact has {len(facts)} properties; durable_rules "
-                              f"accepts at most {MAX_PROPERTIES}")
-        with _LOCK:
-            request = next(_REQUESTS)
-            session = f"socialpolicy-{request}"
-            fact = {fact_key(key): value for key, value in facts.items()}
-            fact.update(sid=session, socialpolicy_request=request)
-            recorded: list[str] = []
-            _Recording.fired = recorded
-            try:
-                _HOST.assert_fact(self.ruleset, fact)
-                state = _HOST.get_state(self.ruleset, session)
-            except _engine.MessageNotHandledException as exc:
-                raise EngineError(f"durable_rules matched no rule for a {kind} fact") from exc
-            except _engine.MessageObservedException as exc:
-                raise EngineError("durable_rules saw the same fact twice") from exc
-            except Exception as exc:
-                raise EngineError(f"durable_rules failed: {type(exc).__name__}: {exc}") from exc
-            finally:
-                _Recording.fired = None
-                try:
-                    _HOST.delete_state(self.ruleset, session)
-                    leaked = None
-                except Exception as exc:  # only a problem if the session was really created
-                    leaked = exc
-        if leaked is not None and recorded:
-            raise EngineError(f"durable_rules could not delete session {session}: {leaked}")
-        if state.get("exception"):
-            raise EngineError(f"a durable_rules action failed: {state['exception']}")
-        sentinel = f"{SENTINEL}__{kind}"
+        fired: set[str] = set()
+        sentinels = 0
+        for name in names:
+            rule_kind, rule_id = self._rules[int(name[1:])]
+            if rule_kind != kind:
+                raise EngineError(f"durable_rules fired a {rule_kind} rule for a {kind} fact")
+            if rule_id is None:
+                sentinels += 1
+            else:
+                fired.add(rule_id)
         # A rule with an `$or` fires once per matching branch, so repeats of a rule are normal;
         # the sentinel has no `$or` and must fire exactly once.
-        if recorded.count(sentinel) != 1:
-            raise EngineError(f"durable_rules fired {recorded!r}: the {kind} fact was not "
-                              "evaluated exactly once")
-        return frozenset(self._names[name] for name in recorded if name != sentinel)
+        if sentinels != 1:
+            raise EngineError(f"durable_rules evaluated the {kind} fact {sentinels} times")
+        expected = self._oracle.fired(facts)
+        if fired != expected:
+            missing, extra = sorted(expected - fired), sorted(fired - expected)
+            raise EngineError(
+                f"durable_rules and the policy's conditions disagree on a {kind} fact "
+                f"(skipped: {missing or 'none'}; fired without cause: {extra or 'none'}); "
+                "refusing to decide")
+        return frozenset(fired)
+
+    def fired(self, facts: Mapping[str, Any]) -> frozenset[str]:
+        return self.fire_many([facts])[0]
 
     def fire_many(self, facts: Sequence[Mapping[str, Any]]) -> list[frozenset[str]]:
-        return [self.fired(one) for one in facts]
+        """`fired` for each fact in one hop to the worker: each fact still gets its own
+        session (a shared session costs more in result parsing than it saves)."""
+        payloads = [self._payload(one) for one in facts]
+        batch = [payload for payload in payloads if payload is not None]
+        names: list[list[str]] = []
+        for start in range(0, len(batch), BATCH):
+            names += WORKER.call(_fire, self._compiled, batch[start:start + BATCH])
+        results = iter(names)
+        return [frozenset() if payload is None else self._check(one, next(results))
+                for one, payload in zip(facts, payloads, strict=True)]

@@ -55,7 +55,7 @@ class CompiledPolicy:
 def _diagnose(path: Path) -> tuple[CompiledPolicy | None, list[Diagnostic]]:
     # Imported here: a load served from the cache needs neither the YAML parser nor the checker.
     from .. import _yaml
-    from ..engines._durable import check_limits
+    from ..engines._durable_rules import check_limits
     from .checker import check, digest
 
     text = path.read_text(encoding="utf-8")
@@ -68,9 +68,12 @@ def _diagnose(path: Path) -> tuple[CompiledPolicy | None, list[Diagnostic]]:
         return None, problems
     document = replace(document, digest=digest(text))
     ir = compile_policy(document)
-    limits = [Diagnostic("durable-limit", problem, str(path), 1, 1,
-                         "split the policy or simplify conditions")
-              for problem in check_limits(ir)]
+    positions = {rule.id: rule.position for rule in document.rules}
+    limits = []
+    for problem in check_limits(ir):
+        at = positions.get(problem.rule_id or "")
+        limits.append(Diagnostic("durable-limit", problem.message, str(path),
+                                 at.line if at else 1, at.column if at else 1, problem.hint))
     if limits:
         return None, limits
     return CompiledPolicy(document, ir), []
