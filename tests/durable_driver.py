@@ -149,7 +149,10 @@ def main() -> int:
             continue
         counts["batches"] += len(batch) > 1
         for subject, decision in zip(batch, decisions, strict=True):
-            if decision.outcome == "error":
+            detail = getattr(decision, "error_detail", None) or ()
+            if decision.outcome == "error" and any(e.type == "TimeLimitError" for e in detail):
+                counts["interrupted"] += 1  # decide_many keeps going past a row's exception
+            elif decision.outcome == "error":
                 counts["engine_errors"] += 1
             else:
                 check(subject, decision, "decisions")
