@@ -64,7 +64,9 @@ def test_the_reported_bad_rows_do_not_lose_the_batch() -> None:
         assert outcomes[1] == outcomes[3] == outcomes[4] == outcomes[5] == "error"
         assert decisions[3].error_detail[0].type == "SubjectKindError"
         assert outcomes[6] == outcomes[7] == "error", decisions[7]
-        assert decisions[6].error_detail[0].loc == ("posted_at",)
+        # Rejected by validation now (years 1900-2999), so located inside the tagged subject.
+        assert decisions[6].error_detail[0].loc[-1] == "posted_at"
+        assert decisions[6].error_detail[0].type == "datetime_out_of_range"
         assert "calendar" in (decisions[7].error or "")
         assert [d.row for d in decisions] == list(range(len(rows)))
 

@@ -80,7 +80,7 @@ def _in_range(value: datetime) -> datetime:
         raise PydanticCustomError(
             "datetime_out_of_range",
             "datetime `{value}` is outside the supported range: years {low} to {high} "
-            "(deadlines are counted in working days from it)",
+            "(deadlines are counted in working days from it and must stay in the calendar)",
             {"value": value.isoformat(), "low": MIN_YEAR, "high": MAX_YEAR},
         )
     return value
