@@ -19,9 +19,9 @@ from typing import Any, Literal
 from ..conditions import IR, atoms
 from ..policy.compiler import evaluated_rules
 from ..policy.model import PolicyDocument
-from ..signals import _EITHER
 from ..subjects import CONDITION_FIELDS, SUBJECT_MODELS
 from ..vocab import SubjectKind
+from . import _facts
 from ._readable import Readable
 
 Function = Any  # a dd BDD node (dd.autoref.Function)
@@ -31,12 +31,6 @@ Values = dict[str, Any]  # attribute key -> bool | enum value | int
 #: The platform decides what a page owner can do with a comment, so it always matters.
 _ALWAYS: dict[SubjectKind, tuple[str, ...]] = {"comment": ("field.platform",),
                                                "staff_post": (), "account_request": ()}
-#: Facts a detector reads from an optional text field: true only when that field is given.
-_NEEDS_FIELD = {"fact.proposed_handle_names_org": "field.proposed_handle"}
-#: Facts read from a field naming the organisation: true only if the policy declares names.
-_NEEDS_NAMES = ("fact.handle_names_org", "fact.display_name_names_org", "fact.bio_names_org",
-                "fact.proposed_handle_names_org")
-
 
 def require_dd() -> Any:
     """The BDD package (imported on first use: `import socialpolicy` stays light), or a clear
@@ -98,6 +92,8 @@ class Attribute:
 
 
 def _field_spec_type(kind: SubjectKind, key: str) -> tuple[AttrType, tuple[Any, ...]]:
+    if key in _facts.ENUM_FACTS:
+        return "enum", _facts.ENUM_FACTS[key]
     if not key.startswith("field."):
         return "bool", ()
     spec = CONDITION_FIELDS[kind][key.removeprefix("field.")]
@@ -121,11 +117,6 @@ def _thresholds(tests: Iterable[IR]) -> tuple[int, ...]:
     return tuple(sorted(c for c in cuts if c > 0))
 
 
-def _base_keys(key: str) -> tuple[str, ...]:
-    parts = _EITHER.get(key)
-    return tuple(parts) if parts else (key,)
-
-
 class Space(Readable):
     """The subject space of `kind` as the given policies' rules see it."""
 
@@ -137,11 +128,10 @@ class Space(Readable):
         for ir in irs:
             for rule in evaluated_rules(ir, kind):
                 for atom in atoms(rule["when"]):
-                    for key in _base_keys(atom["key"]):
-                        tests.setdefault(key, []).append(atom)
-        for fact, needed in _NEEDS_FIELD.items():
-            if fact in tests:
-                tests.setdefault(needed, [])
+                    for key in _facts.needs(atom["key"]):
+                        tests.setdefault(key, [])
+                        if key == atom["key"]:
+                            tests[key].append(atom)
         order = {"label": 0, "field": 1, "fact": 2}
         self.attributes: list[Attribute] = []
         for key in sorted(tests, key=lambda k: (order.get(k.partition(".")[0], 3), k)):
@@ -167,6 +157,14 @@ class Space(Readable):
     @property
     def false(self) -> Function:
         return self.bdd.false
+
+    def node(self, key: str, value: Any) -> Function:
+        """`equals` for an attribute, or the definition of a computed fact."""
+        if key in _facts.DEFINED:
+            return _facts.definition(self, key, value)
+        if key not in self.by_key:
+            raise KeyError(f"`{key}` is not part of this subject space")
+        return self.equals(key, value)
 
     def xor(self, first: Function, second: Function) -> Function:
         return self.bdd.apply("xor", first, second)
@@ -200,10 +198,8 @@ class Space(Readable):
         if "any" in ir:
             return reduce(lambda a, b: a | b, (self.condition(p) for p in ir["any"]), self.false)
         key, op, value = ir["key"], ir["op"], ir["value"]
-        if key in _EITHER:  # a derived fact defined by others: substitute its definition
-            either = reduce(lambda a, b: a | b, (self.var(self.by_key[k].names[0])
-                                                 for k in _EITHER[key]), self.false)
-            node = either if value else ~either
+        if key in _facts.DEFINED:  # a fact computed from others: substitute its definition
+            node = _facts.definition(self, key, value)
             return node if op == "eq" else ~node
         attr = self.by_key[key]
         if attr.type == "int":
@@ -230,15 +226,7 @@ class Space(Readable):
             elif attr.type == "int":
                 for lower, higher in zip(attr.names, attr.names[1:], strict=False):
                     valid &= ~self.var(higher) | self.var(lower)
-        for fact, needed in _NEEDS_FIELD.items():
-            if fact in self.by_key and needed in self.by_key:
-                valid &= ~self.equals(fact, True) | self.equals(needed, True)
-        for fact in _NEEDS_NAMES:
-            if fact in self.by_key and any(not d.names for d in documents):
-                valid &= self.equals(fact, False)
-        if "fact.out_of_hours" in self.by_key and any(
-                d.working_hours is None for d in documents):
-            valid &= self.equals("fact.out_of_hours", False)
+        valid &= _facts.constraints(self, documents)
         return valid
 
     # ---- points of the space ---------------------------------------------------------------

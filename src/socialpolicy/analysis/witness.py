@@ -24,6 +24,7 @@ from ..policy.model import PolicyDocument
 from ..signals import derive
 from ..subjects import Subject, subject_adapter
 from ..vocab import SubjectKind
+from ._facts import WORDING
 from .semantics import PARTS, Signature
 from .space import Space, Values
 
@@ -75,20 +76,52 @@ def _texts(kind: SubjectKind, want: Values, documents: Sequence[PolicyDocument],
     if kind == "comment":
         data["text"] = _NEUTRAL["comment"]
     elif kind == "staff_post":
-        text = _NEUTRAL["staff_post"]
-        data["text"] = f"{text} {_DISCLAIMER}" if want.get("fact.text_has_disclaimer") else text
-        account = data.setdefault("account", {})
-        account["handle"] = f"@jo_{org}" if want.get("fact.handle_names_org") else "@jsmith"
-        account["display_name"] = (f"Jo Smith {org}" if want.get("fact.display_name_names_org")
-                                   else "Jo Smith")
-        bio = ["Nurse at " + org + "." if want.get("fact.bio_names_org") else "Nurse."]
-        if want.get("fact.bio_has_disclaimer"):
-            bio.append(_DISCLAIMER)
-        account["bio"] = " ".join(bio)
+        _staff_texts(want, documents, data, org)
     elif want.get("fact.proposed_handle_names_org"):
         data["proposed_handle"] = f"@{org}_updates"
     elif data.get("proposed_handle"):
         data["proposed_handle"] = _PRESENT["proposed_handle"]
+
+
+def _staff_texts(want: Values, documents: Sequence[PolicyDocument], data: dict[str, Any],
+                 org: str) -> None:
+    """A staff post's text, handle, display name and bio for the wanted facts."""
+    account = data.setdefault("account", {})
+    employment = (data.get("author") or {}).get("employment", "employee")
+    employers = [n for d in documents
+                 for n in (getattr(d, "employer_names", {}) or {}).get(employment, ())[:1]]
+    wordings = [w.text for d in documents[:1]
+                for name, w in (getattr(d, "prescribed_wordings", {}) or {}).items()
+                if want.get(f"{WORDING}{name}")]
+    in_text = bool(want.get("fact.text_has_disclaimer"))
+    text = [_NEUTRAL["staff_post"]]
+    text += wordings if in_text else []
+    if in_text and not wordings:
+        text.append(_DISCLAIMER)
+    data["text"] = " ".join(text)
+    names_org = any(want.get(k) for k in ("fact.handle_names_org",
+                                          "fact.display_name_names_org", "fact.bio_names_org"))
+    employer_only = bool(want.get("fact.account_names_employer")) and not names_org
+    claims = bool(want.get("fact.bio_claims_official"))
+    account["handle"] = f"@jo_{org}" if want.get("fact.handle_names_org") else "@jsmith"
+    display = ["Jo Smith"]
+    if want.get("fact.display_name_names_org"):
+        display.append(org)
+    if employer_only and employers and not claims:
+        display.append(employers[0])
+    account["display_name"] = " ".join(display)
+    bio = ["Nurse at " + org + "." if want.get("fact.bio_names_org") else "Nurse."]
+    if employer_only and employers and claims:
+        bio.append(f"Working for {employers[0]}.")
+    if claims:
+        bio.append("Official account.")
+    if want.get("fact.bio_has_work_contact"):
+        bio.append("jo.smith@nhs.net")
+    elif want.get("fact.bio_has_contact"):
+        bio.append("jo.smith@example.com")
+    if want.get("fact.bio_has_disclaimer"):
+        bio += ([] if in_text else wordings) or [_DISCLAIMER]
+    account["bio"] = " ".join(bio)
 
 
 def _apply(space: Space, want: Values, documents: Sequence[PolicyDocument],
