@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import socialpolicy as sp
+from socialpolicy.analysis._facts import ENUM_FACTS
 from socialpolicy.analysis.diff import diff_policies
 from socialpolicy.analysis.semantics import Semantics, Signature, differ
 from socialpolicy.analysis.space import Space
@@ -122,7 +123,8 @@ def _mutate_operand(kind: str, atom: dict[str, Any], pick: int) -> None:
     elif isinstance(value, int):
         atom["value"] = value + 1
     else:
-        choices = sp.subjects.CONDITION_FIELDS[kind][key.removeprefix("field.")].choices
+        choices = ENUM_FACTS.get(key) or sp.subjects.CONDITION_FIELDS[kind][  # type: ignore[index]
+            key.removeprefix("field.")].choices
         others = [c for c in choices if c != value]  # type: ignore[index]
         atom["value"] = others[pick % len(others)]
 

@@ -10,8 +10,9 @@ deciding it for real (see `witness.verify`).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
 
@@ -61,6 +62,29 @@ def _action_order(key: ActionKey) -> tuple[str, str]:
     return key[0], key[1] or ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Branch:
+    """Where a fired rule decides `outcome` with `actions`; on a platform that cannot apply
+    the rule's own outcome (`instead_of`), its fallback adds `extra` actions."""
+
+    node: Function
+    outcome: str
+    actions: list[ActionKey]
+    extra: list[ActionKey] = field(default_factory=list)
+    instead_of: str | None = None
+
+
+def _drops_moot_fallback_actions() -> bool:
+    """Whether the decide stage drops a fallback's own actions when the decision already goes
+    as far as the rule's outcome (hide-and-report lapses once the comment is deleted anyway).
+    If the engine's combining changes, this module must follow: the brute-force tests in
+    tests/test_exact_diff.py compare the two on every small kind."""
+    from .. import engine
+
+    return any(hasattr(module, "_without_moot_fallback")
+               for module in (engine, sys.modules.get("socialpolicy._plan")) if module)
+
+
 def _any(space: Space, nodes: Iterable[Function]) -> Function:
     return reduce(lambda a, b: a | b, nodes, space.false)
 
@@ -91,30 +115,29 @@ class Semantics:
         self.default = block["default"]
         self._combine()
 
-    def _branches(self, rule: dict[str, Any]) -> list[tuple[Function, str, list[ActionKey]]]:
-        """(where, outcome, actions) for a fired rule, split by what the platform allows."""
+    def _branches(self, rule: dict[str, Any]) -> list[_Branch]:
+        """Where a fired rule decides what, split by what the platform allows."""
         fired = self.fired[rule["id"]]
         actions = [(a["kind"], a["target"]) for a in rule["actions"]]
         needed = _NEEDS.get(rule["outcome"])
-        if self.space.kind != "comment" or needed is None:
-            return [(fired, rule["outcome"], actions)]
+        fallback = rule["if_unavailable"]
+        if self.space.kind != "comment" or needed is None or fallback is None:
+            return [_Branch(fired, rule["outcome"], actions)]
         able = _any(self.space, (
             self.space.equals("field.platform", platform)
             for platform in self.space.by_key["field.platform"].choices
             if needed in DEFAULT_PLATFORM_CAPABILITIES.get(platform, {"hide", "delete"})))
-        fallback = rule["if_unavailable"]
-        if fallback is None:
-            return [(fired, rule["outcome"], actions)]
         extra = [(a["kind"], a["target"]) for a in fallback["actions"]]
-        return [(fired & able, rule["outcome"], actions),
-                (fired & ~able, fallback["outcome"], actions + extra)]
+        return [_Branch(fired & able, rule["outcome"], actions),
+                _Branch(fired & ~able, fallback["outcome"], actions,
+                        [k for k in extra if k not in actions], rule["outcome"])]
 
     def _combine(self) -> None:
         space = self.space
         scale = [str(o) for o in SCALES[space.kind]]
         branches = [b for rule in self.rules for b in self._branches(rule)]
-        at_least = [_any(space, (node for node, outcome, _ in branches
-                                 if scale.index(outcome) >= i)) for i in range(len(scale))]
+        at_least = [_any(space, (b.node for b in branches if scale.index(b.outcome) >= i))
+                    for i in range(len(scale))]
         some = _any(space, self.fired.values())
         for i, outcome in enumerate(scale):
             above = at_least[i + 1] if i + 1 < len(scale) else space.false
@@ -123,9 +146,16 @@ class Semantics:
         default = str(self.default["outcome"])
         self.outcomes[default] = self.outcomes[default] | quiet
         self.outcomes[str(Outcome.NOT_COVERED)] = ~self.scope
-        for node, _, actions in branches:
-            for key in actions:
-                self.actions[key] = self.actions.get(key, space.false) | node
+        moot = _drops_moot_fallback_actions()
+        for branch in branches:
+            for key in branch.actions:
+                self.actions[key] = self.actions.get(key, space.false) | branch.node
+            where = branch.node
+            if moot and branch.instead_of is not None:
+                # the fallback's own actions lapse once the decision goes as far as the rule
+                where = where & ~at_least[scale.index(branch.instead_of)]
+            for key in branch.extra:
+                self.actions[key] = self.actions.get(key, space.false) | where
         for rule in self.rules:
             for clause in rule["cites"]:
                 self.clauses[clause] = self.clauses.get(clause, space.false) | self.fired[
