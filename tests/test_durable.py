@@ -307,6 +307,39 @@ def test_an_interrupted_caller_leaves_the_job_finishing_and_the_engine_healthy(
     assert len(asserted) == len(deleted) == 2  # the abandoned job deleted its session too
 
 
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_the_worker_thread_never_receives_signals() -> None:
+    # Started with every signal blocked: process signals go to other threads, and a handler
+    # can never raise inside the worker's own start-up.
+    blocked = _durable.WORKER.call(signal.pthread_sigmask, signal.SIG_BLOCK, [])
+    assert {signal.SIGALRM, signal.SIGINT, signal.SIGTERM} <= blocked
+    assert signal.SIGALRM not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # caller's mask
+
+
+def test_a_start_interrupted_by_a_signal_leaves_exactly_one_worker(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from socialpolicy.engines import _worker
+
+    worker = _worker.Worker("test-interrupted-start")
+    real = _worker._thread.start_new_thread
+    spawned: list[int] = []
+
+    def interrupted(function: Callable[..., Any], args: tuple[Any, ...]) -> int:
+        spawned.append(real(function, args))
+        if len(spawned) == 1:  # a handler raising as the C call returns: the thread exists
+            raise KeyboardInterrupt
+        return spawned[-1]
+
+    monkeypatch.setattr(_worker._thread, "start_new_thread", interrupted)
+    ran: list[int] = []
+    with pytest.raises(KeyboardInterrupt):
+        worker.call(lambda: ran.append(threading.get_ident()))
+    for _ in range(20):
+        worker.call(lambda: ran.append(threading.get_ident()))
+    assert len(ran) == 21  # the interrupted caller's job ran too
+    assert set(ran) == {worker.ident} and len(spawned) <= 2
+
+
 def test_a_callers_own_timeout_abandons_the_wait_not_the_job() -> None:
     done = threading.Event()
 

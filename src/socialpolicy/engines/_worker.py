@@ -7,14 +7,16 @@ job handed to this thread always runs to its end; the caller merely waits, and a
 Ctrl-C there abandons the wait, never the job. Jobs run one at a time, in order, which is also
 the lock durable_rules needs.
 
-The thread is a daemon started on first use, and again in a forked child (threads do not
-survive `fork`), so a process pool works unchanged.
+The thread is started on first use, and again in a forked child (threads do not survive
+`fork`), so a process pool works unchanged. Like a daemon thread, it never holds up exit.
 """
 
 from __future__ import annotations
 
+import _thread
 import os
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -43,7 +45,11 @@ class _Call(Generic[T]):
 
 
 class Worker:
-    """A single daemon thread fed by a queue of jobs."""
+    """A single daemon thread fed by a queue of jobs.
+
+    The thread claims the worker when it starts running, so a start interrupted by a signal
+    handler in the caller (the thread may or may not exist by then) can never leave two
+    threads consuming jobs: a second thread finds the worker claimed and ends at once."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -53,23 +59,31 @@ class Worker:
     def _reset(self) -> None:
         self._lock = threading.Lock()
         self._queue: queue.SimpleQueue[_Call[Any]] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._pid = -1
+        self._owner: int | None = None  # the thread running the loop, once it has claimed it
+        self._spawned = False
 
     @property
     def ident(self) -> int | None:
-        """The worker thread's id once started (tests check durable runs only there)."""
-        return self._thread.ident if self._thread is not None else None
+        """The worker thread's id once running (tests check durable runs only there)."""
+        return self._owner
 
     def _ensure_running(self) -> None:
-        if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+        if self._owner is not None or self._spawned:
             return
         with self._lock:
-            if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=_run, args=(self._queue,),
-                                                name=self.name, daemon=True)
-                self._thread.start()
-                self._pid = os.getpid()
+            if self._owner is None and not self._spawned:
+                # Not `threading.Thread.start`: a handler raising inside it can break the
+                # thread's own bookkeeping (a `KeyError` in either thread).
+                _thread.start_new_thread(self._run, ())
+                self._spawned = True
+
+    def _run(self) -> None:
+        _block_signals()  # the OS then never delivers a signal to this thread
+        with self._lock:
+            if self._owner is not None:
+                return  # a start that looked interrupted had in fact succeeded
+            self._owner = threading.get_ident()
+        _loop(self._queue)
 
     def call(self, function: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
         """Run `function(*args)` on the worker thread and return its result (or raise its error).
@@ -77,11 +91,11 @@ class Worker:
         If the wait is interrupted (a signal handler raising, KeyboardInterrupt) or `timeout`
         seconds pass (`TimeoutError`), the exception is raised here while the job still runs to
         its end on the worker."""
-        if threading.get_ident() == self.ident:  # already on the worker: run in place
+        if threading.get_ident() == self._owner:  # already on the worker: run in place
             return function(*args)
-        self._ensure_running()
         job: _Call[T] = _Call(function, args, wait=True)
         self._queue.put(job)
+        self._ensure_running()
         assert job.done is not None
         deadline = None if timeout is None else time.monotonic() + timeout
         # Wait in slices: a signal that lands just before the wait starts would otherwise
@@ -98,11 +112,16 @@ class Worker:
         """Queue `function(*args)` without waiting, if the worker runs in this process.
 
         Safe from a finaliser: it takes no lock (`SimpleQueue.put` is reentrant)."""
-        if self._pid == os.getpid():
+        if self._owner is not None:
             self._queue.put(_Call(function, args, wait=False))
 
 
-def _run(jobs: queue.SimpleQueue[_Call[Any]]) -> None:
+def _block_signals() -> None:
+    if hasattr(signal, "pthread_sigmask"):  # POSIX
+        signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+
+
+def _loop(jobs: queue.SimpleQueue[_Call[Any]]) -> None:
     while True:
         job = jobs.get()
         try:
