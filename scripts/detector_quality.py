@@ -1,10 +1,16 @@
 """Precision and recall of each text detector on the labelled corpus.
 
     python scripts/detector_quality.py [--corpus tests/data/detector_corpus.yaml]
+    python scripts/detector_quality.py --external DIR [--no-peers] [--verbose]
 
 Prints a Markdown table (detector, examples, positives, precision, recall) and exits 1 if any
 detector falls below precision 0.95 or recall 0.90, or if the corpus is malformed. A positive
 example with a `match` counts as found only if the detector reports exactly that text.
+
+With `--external DIR`, it then measures on real, independently labelled text in DIR (see
+`_external.py` for the files it reads), side by side with the peer libraries that are installed
+(the `peers` extra), and prints a second table with precision, recall, F1 and microseconds per
+text. That table is a measurement, not a gate.
 """
 
 from __future__ import annotations
@@ -115,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--verbose", action="store_true", help="list every miss")
+    parser.add_argument("--external", type=Path, metavar="DIR",
+                        help="also measure on real labelled text in DIR")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="leave out the peer libraries even when installed")
     args = parser.parse_args(argv)
     document, problems = load(args.corpus.read_text(encoding="utf-8"), str(args.corpus))
     if document is None or problems:
@@ -133,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     if failing:
         sys.stderr.write(f"below precision {MIN_PRECISION} or recall {MIN_RECALL} (or no "
                          f"examples): {', '.join(failing)}\n")
+    if args.external is not None:
+        from _external import report  # beside this script; reads only DIR
+
+        out.write("\n" + report(args.external, args.verbose, not args.no_peers) + "\n")
     return 1 if failing or corpus_problems else 0
 
 

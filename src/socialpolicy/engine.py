@@ -22,7 +22,14 @@ from .explain import Explanation, RuleTrace, trace
 from .policy.compiler import SCOPE_RULE
 from .policy.loader import compile_file
 from .policy.model import Clause, PolicyDocument, Rule
-from .signals import Detector, check_detectors, derive, detected_labels, evidence_for
+from .signals import (
+    Detector,
+    check_detectors,
+    derive,
+    detected_labels,
+    evidence_for,
+    text_warnings,
+)
 from .subjects import AccountRequest, Comment, StaffPost, Subject, subject_adapter
 from .vocab import Capability, Outcome, SubjectKind
 
@@ -126,6 +133,7 @@ class Policy:
         if detectors is not None:
             check_detectors(detectors)
         facts, evidence = derive(subject, self._document, detectors, staff_directory)
+        warnings = [*warnings, *text_warnings(subject, detectors)]
         detected = detected_labels(subject, evidence) if evidence else []
         fired = self._engine.fired(facts)
         if plan.outside_scope is not None and SCOPE_RULE not in fired:

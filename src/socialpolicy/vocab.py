@@ -126,8 +126,11 @@ DEFAULT_PLATFORM_CAPABILITIES: Final[dict[str, frozenset[Capability]]] = {
 
 #: Facts the library derives from a subject; policies test them with `{fact: name}`.
 DERIVED_FACTS: Final[dict[SubjectKind, tuple[str, ...]]] = {
-    "comment": ("out_of_hours",),
+    "comment": ("out_of_hours", "profanity_mild", "profanity_strong", "slur_detected"),
     "staff_post": (
+        "profanity_mild",
+        "profanity_strong",
+        "slur_detected",
         "handle_names_org",
         "display_name_names_org",
         "bio_names_org",

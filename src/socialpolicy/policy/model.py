@@ -135,6 +135,17 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class PublicContacts:
+    """The organisation's own published contact details (`public_contacts:` in a policy):
+    a comment repeating them shares no one's personal details."""
+
+    names: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyDocument:
     id: str
     organisation: str
@@ -160,6 +171,8 @@ class PolicyDocument:
     invariants: tuple[Invariant, ...] = ()
     #: Comparison topics the document speaks to; a topic left out has no clause on it.
     topics: Mapping[str, Topic] = field(default_factory=dict)
+    #: The organisation's published names, domains, addresses and numbers: not personal data.
+    public_contacts: PublicContacts = field(default_factory=PublicContacts)
 
     def clause(self, clause_id: str) -> Clause:
         return self.clause_index[clause_id]

@@ -18,10 +18,12 @@ from ..policy.model import PolicyDocument
 from ..subjects import CONDITION_FIELDS, Comment, Subject, field_value
 from ..vocab import DERIVED_FACTS, LABELS, SubjectKind
 from . import _contact, _disclaimers, _names, _profanity
+from ._context import DetectionContext
 from ._text import Text, normalise
 
 __all__ = [
     "DEFAULT_DETECTORS",
+    "MAX_TEXT_CHARS",
     "TEXT_FIELDS",
     "DetectionContext",
     "Detector",
@@ -32,6 +34,7 @@ __all__ = [
     "detected_labels",
     "evidence_for",
     "normalise",
+    "text_warnings",
 ]
 
 Facts = dict[str, Any]
@@ -45,20 +48,15 @@ TEXT_FIELDS: dict[SubjectKind, tuple[str, ...]] = {
     "account_request": ("proposed_handle", "stakeholder_group", "operational_need"),
 }
 
+#: Detectors read at most this many characters of each text field: work stays bounded on
+#: hostile input, and a decision on a longer text carries a warning (`text_warnings`). A long
+#: blog post fits; a comment never comes near it.
+MAX_TEXT_CHARS = 100_000
+
 #: Derived facts that are true when any of their parts is.
 _EITHER: dict[str, tuple[str, ...]] = {
     "fact.has_disclaimer": ("fact.text_has_disclaimer", "fact.bio_has_disclaimer"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class DetectionContext:
-    """What detectors may know beyond the subject: the policy's organisation names and
-    disclaimer wordings, and the caller's staff directory (full names)."""
-
-    names: tuple[str, ...] = ()
-    disclaimers: tuple[str, ...] = ()
-    staff: tuple[str, ...] = ()
 
 
 @runtime_checkable
@@ -94,8 +92,18 @@ class TextDetector:
 
 
 _PERSONAL: Mapping[Target, str] = {("comment", "text"): "label.personal_details"}
+# In a staff post an NHS number or a personal phone number identifies a patient or member of
+# the public (MSE ICB 7.1.8, HRA 3.1); the organisation's own published numbers never count.
+_IDENTIFIER: Mapping[Target, str] = {("comment", "text"): "label.personal_details",
+                                     ("staff_post", "text"): "label.patient_identifiable"}
 _PROFANITY: Mapping[Target, str] = {("comment", "text"): "label.profanity",
                                     ("staff_post", "text"): "label.profanity"}
+_MILD: Mapping[Target, str] = {("comment", "text"): "fact.profanity_mild",
+                               ("staff_post", "text"): "fact.profanity_mild"}
+_STRONG: Mapping[Target, str] = {("comment", "text"): "fact.profanity_strong",
+                                 ("staff_post", "text"): "fact.profanity_strong"}
+_SLUR: Mapping[Target, str] = {("comment", "text"): "fact.slur_detected",
+                               ("staff_post", "text"): "fact.slur_detected"}
 _STAFF: Mapping[Target, str] = {("comment", "text"): "label.names_staff"}
 _ORG_NAME: Mapping[Target, str] = {
     ("staff_post", "account.handle"): "fact.handle_names_org",
@@ -109,15 +117,21 @@ _DISCLAIMER: Mapping[Target, str] = {("staff_post", "text"): "fact.text_has_disc
 #: The built-in detectors, in the order they run. Pass a filtered copy, or your own list, as
 #: `detectors=` to `Policy.decide` to switch some off or add your own.
 DEFAULT_DETECTORS: tuple[Detector, ...] = (
-    TextDetector("phone_number", _PERSONAL, _contact.phone_numbers,
+    TextDetector("phone_number", _IDENTIFIER, _contact.phone_numbers,
                  "UK mobile and landline numbers as people write them"),
     TextDetector("email", _PERSONAL, _contact.emails, "email addresses"),
     TextDetector("postal_address", _PERSONAL, _contact.postal_addresses,
                  "a street address ending in a UK postcode"),
-    TextDetector("nhs_number", _PERSONAL, _contact.nhs_numbers,
+    TextDetector("nhs_number", _IDENTIFIER, _contact.nhs_numbers,
                  "NHS numbers that pass the check digit"),
     TextDetector("profanity", _PROFANITY, _profanity.profanity,
-                 "swearing and obscenity, disguised or not"),
+                 "strong swearing, obscenity or a slur, disguised or not"),
+    TextDetector("profanity_mild", _MILD, _profanity.mild,
+                 "mild swearing: bloody, bugger, arse, pissed off"),
+    TextDetector("profanity_strong", _STRONG, _profanity.strong,
+                 "strong swearing and obscenity, not slurs"),
+    TextDetector("slur", _SLUR, _profanity.slurs,
+                 "slurs on race, sexuality, gender identity or disability"),
     TextDetector("staff_name", _STAFF,
                  lambda text, context: _names.staff_names(text, context.staff),
                  "members of staff from the caller's directory, named in a comment"),
@@ -173,12 +187,26 @@ def detect(subject: Subject, detectors: Sequence[Detector],
                 continue
             text = texts.get(path)
             if text is None:
-                text = texts[path] = normalise(value)
+                text = texts[path] = normalise(value[:MAX_TEXT_CHARS])
             for start, end in detector.find(text, context):
                 first, last = text.span(start, end)
                 evidence.append(Evidence(detector.name, path, first, last, value[first:last],
                                          key))
     return evidence
+
+
+def text_warnings(subject: Subject, detectors: Sequence[Detector] | None = None) -> list[str]:
+    """A warning for each text field the detectors read only in part (over MAX_TEXT_CHARS)."""
+    paths = {path for detector in (DEFAULT_DETECTORS if detectors is None else detectors)
+             for kind, path in detector.targets if kind == subject.kind}
+    warnings = []
+    for path in sorted(paths):
+        value = field_value(subject, path)
+        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+            warnings.append(
+                f"`{path}` is {len(value):,} characters long; text detectors read only the "
+                f"first {MAX_TEXT_CHARS:,}, so evidence after that was not looked for")
+    return warnings
 
 
 def derive(subject: Subject, doc: PolicyDocument, detectors: Sequence[Detector] | None = None,
@@ -197,7 +225,8 @@ def derive(subject: Subject, doc: PolicyDocument, detectors: Sequence[Detector] 
     if isinstance(subject, Comment):
         hours = doc.working_hours
         facts["fact.out_of_hours"] = bool(hours and not hours.is_working_time(subject.posted_at))
-    context = DetectionContext(doc.names, doc.disclaimers, tuple(staff_directory))
+    context = DetectionContext(doc.names, doc.disclaimers, tuple(staff_directory),
+                               doc.public_contacts)
     evidence = detect(subject, DEFAULT_DETECTORS if detectors is None else detectors, context)
     for item in evidence:  # a detected label adds to the caller's; it never removes one
         facts[item.fact] = True

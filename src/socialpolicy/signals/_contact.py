@@ -9,12 +9,17 @@ numbers never count.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 import phonenumbers
 
-from ._text import Text
+from ..policy.model import PublicContacts
+from ._context import DetectionContext
+from ._text import Text, normalise
 
 Span = tuple[int, int]
 
@@ -34,26 +39,57 @@ def _introduced_as_reference(folded: str, start: int) -> bool:
 
 # A UK number as written: a 0, +44 or 0044 prefix (optionally `(0)`), then nine or ten digits
 # with at most two separators between any two. Candidates are bounded, so the parser only ever
-# sees a short string and the scan stays linear however long the text is.
+# sees a short string and the scan stays linear however long the text is. Digits straight after
+# `/`, `=` or `#` belong to a web address or a reference, not a phone number.
 _PHONE = re.compile(
-    r"(?<![0-9+])(?:\+\s?44\s?(?:\(0\)\s?)?|0044\s?(?:\(0\)\s?)?|\(?0)"
+    r"(?<![0-9+/=#])(?:\+\s?44\s?(?:\(0\)\s?)?|0044\s?(?:\(0\)\s?)?|\(?0)"
     r"[0-9](?:[ \-)]{0,2}[0-9]){8,9}(?![0-9])")
 # National significant numbers a person would give as theirs: 01/02 landlines, 07 mobiles.
 _PERSONAL_NSN = re.compile(r"(?:[12][0-9]{8,9}|7[0-9]{9})")
+_ISBN = re.compile(r"\bisbn(?:-?1[03])?\s*[:#]?\s*$")
+# A web address: with a scheme or `www.`, or a bare domain followed by a path. Each start is at
+# the beginning of a word, so the scan is linear.
+_URL = re.compile(r"(?<![a-z0-9\-.])(?:(?:https?://|www\.)[^\s<>\"']+|"
+                  r"[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|org|net|uk|gov|io|info)/[^\s<>\"']*)")
 
 
-def phone_numbers(text: Text, _context: object = None) -> Iterator[Span]:
-    """UK mobile and landline numbers in their usual written forms."""
+def _url_spans(folded: str) -> list[Span]:
+    if "/" not in folded and "www." not in folded:
+        return []
+    return [m.span() for m in _URL.finditer(folded)]
+
+
+def _inside(spans: list[Span], start: int) -> bool:
+    at = bisect.bisect_right(spans, start, key=lambda span: span[0])
+    return at > 0 and spans[at - 1][0] <= start < spans[at - 1][1]
+
+
+def phone_candidates(text: Text) -> Iterator[tuple[int, int, str]]:
+    """Every UK number written in full (service numbers too), with its national digits:
+    what "a phone number is present" means. Not inside a web address, not an ISBN."""
+    urls: list[Span] | None = None
     for m in _PHONE.finditer(text.kept):
+        if urls is None:
+            urls = _url_spans(text.folded)
+        if _inside(urls, m.start()) or _ISBN.search(text.folded, max(0, m.start() - 16),
+                                                      m.start()):
+            continue
         try:
             number = phonenumbers.parse(m.group(), "GB")
         except phonenumbers.NumberParseException:
             continue
-        if number.country_code != 44 or not phonenumbers.is_possible_number(number):
-            continue
-        personal = _PERSONAL_NSN.fullmatch(phonenumbers.national_significant_number(number))
-        if personal and not _introduced_as_reference(text.folded, m.start()):
-            yield m.start(), m.end()
+        if number.country_code == 44 and phonenumbers.is_possible_number(number):
+            yield m.start(), m.end(), phonenumbers.national_significant_number(number)
+
+
+def phone_numbers(text: Text, context: DetectionContext | None = None) -> Iterator[Span]:
+    """UK mobile and landline numbers a person would give as theirs; not service numbers,
+    references, or the organisation's own published numbers."""
+    public = _public(context.contacts)[0] if context else frozenset()
+    for start, end, digits in phone_candidates(text):
+        if (_PERSONAL_NSN.fullmatch(digits) and digits not in public
+                and not _introduced_as_reference(text.folded, start)):
+            yield start, end
 
 
 # ---- email addresses -------------------------------------------------------------------------
@@ -64,23 +100,42 @@ _AT = r"(?:@|\s?[\[(]at[\])]\s?)"
 _DOT = r"(?:\.|\s?[\[(]dot[\])]\s?)"
 _EMAIL = re.compile(
     rf"(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]{{0,63}}{_AT}"
-    rf"(?:[a-z0-9][a-z0-9\-]{{0,62}}{_DOT}){{1,8}}[a-z]{{2,24}}(?![a-z0-9\-])")
+    rf"((?:[a-z0-9][a-z0-9\-]{{0,62}}{_DOT}){{1,8}}[a-z]{{2,24}})(?![a-z0-9\-])")
+# `jo.bloggs at gmail dot com`: spelled out without brackets, only before a known ending.
+_SPOKEN_EMAIL = re.compile(
+    r"(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]{0,63} at "
+    r"([a-z0-9][a-z0-9\-]{0,62}(?: dot [a-z0-9][a-z0-9\-]{0,62}){0,3} dot "
+    r"(?:com|net|org|uk|io|me|info|edu|gov))\b")
 
 
-def emails(text: Text, _context: object = None) -> Iterator[Span]:
-    """Email addresses, plain or with `[at]` and `[dot]` spelled out."""
-    if "@" not in text.folded and "at" not in text.folded:
+def _domain(found: str) -> str:
+    return re.sub(r"\s?[\[(]?dot[\])]?\s?| dot ", ".", found)
+
+
+def emails(text: Text, context: DetectionContext | None = None) -> Iterator[Span]:
+    """Email addresses, plain, with `[at]` and `[dot]`, or `name at gmail dot com`; not at
+    one of the organisation's own domains."""
+    folded = text.folded
+    if "@" not in folded and "at" not in folded:
         return
-    for m in _EMAIL.finditer(text.folded):
-        yield m.start(), m.end()
+    domains = _public(context.contacts)[2] if context else frozenset()
+    found = [*_EMAIL.finditer(folded)]
+    if " dot " in folded:
+        found += _SPOKEN_EMAIL.finditer(folded)
+    for m in sorted(found, key=lambda m: m.start()):
+        domain = _domain(m.group(1))
+        if not any(domain == d or domain.endswith("." + d) for d in domains):
+            yield m.start(), m.end()
 
 
 # ---- NHS numbers -----------------------------------------------------------------------------
 
 _NHS_NUMBER = re.compile(
-    r"(?<![0-9+/.,\-])([1-9][0-9]{2})([ \-]?)([0-9]{3})\2([0-9]{4})(?![0-9]|[/.,\-][0-9])")
-_PHONE_PREFIX = re.compile(r"(?:\+\s?44|0044|\(0\))\s?$")
-_NHS_CONTEXT = re.compile(r"\bnhs\b|\bchi\b")
+    r"(?<![0-9+/.,\-=#])([1-9][0-9]{2})([ \-]?)([0-9]{3})\2([0-9]{4})(?![0-9]|[/.,\-][0-9])")
+_PHONE_PREFIX = re.compile(r"(?:\+\s?1?|\+\s?44|0044|\(0\)|\b1[ \-.])\s?$")
+_NHS_CONTEXT = re.compile(r"\b(?:nhs|chi|patient|hospital)\b")
+_PHONE_CONTEXT = re.compile(r"\b(?:call|phone|tel|telephone|ring|fax|text|mobile|cell|dial|"
+                            r"us|usa|america|new york|ext)\b")
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -92,22 +147,28 @@ def nhs_number_valid(digits: str) -> bool:
 
 
 def nhs_numbers(text: Text, _context: object = None) -> Iterator[Span]:
-    """Ten-digit NHS numbers (3-3-4 or run together) that pass the check digit."""
+    """Ten-digit NHS numbers that pass the check digit, in context: the word NHS (or patient,
+    hospital, CHI) nearby, or the NHS's own spaced 3-3-4 form with no sign of a phone number.
+    About one random ten-digit number in eleven passes the check digit, so a US number
+    (`212-384-5000`) needs more than the digit to count."""
     folded = text.folded
+    urls = _url_spans(folded)
     for m in _NHS_NUMBER.finditer(folded):
         digits = m.group(1) + m.group(3) + m.group(4)
         if not nhs_number_valid(digits):
             continue
         before = folded[max(0, m.start() - _WINDOW):m.start()]
-        if _PHONE_PREFIX.search(before):
+        if _PHONE_PREFIX.search(before) or _inside(urls, m.start()):
             continue
-        if _introduced_as_reference(folded, m.start()) and not _NHS_CONTEXT.search(before):
-            continue
-        yield m.start(), m.end()
+        named = _NHS_CONTEXT.search(before) or _NHS_CONTEXT.search(folded, m.end(),
+                                                                     m.end() + _WINDOW)
+        spaced = (m.group(2) == " " and not _PHONE_CONTEXT.search(before)
+                  and not _introduced_as_reference(folded, m.start()))
+        if named or spaced:
+            yield m.start(), m.end()
 
 
 # ---- postal addresses ------------------------------------------------------------------------
-
 _STREET = (
     "road|rd|street|st|avenue|ave|lane|ln|close|cl|drive|dr|way|crescent|cres|gardens|gdns|"
     "court|ct|place|pl|grove|gr|terrace|tce|hill|park|walk|rise|mews|square|sq|view|row|green|"
@@ -122,24 +183,64 @@ _NOT_PERSONAL = re.compile(
     r"\b(?:hospital|surgery|practice|clinic|centre|center|council|ward|pharmacy|hq|offices?|"
     rf"unit|suite|hub|hospice|school|college|university|station|library)\b(?!\s+(?:{_STREET})\b)")
 _POSTCODE = r"[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}"
-# A house number (optionally after `flat 2,`), one to eight words, then a postcode.
-# Words and separators use disjoint classes, so there is one way to split any input.
+# A house number (optionally after `flat 2,`, or a range `1-3`), one to eight words, then a
+# postcode. Words and separators (space, comma, full stop, `&`) use disjoint classes, so there
+# is one way to split any input.
 _ADDRESS = re.compile(
     r"(?<![a-z0-9])(?:(?:flat|apartment|apt)\s?[0-9]{1,4}[a-z]?,?\s{1,3})?"
-    r"[0-9]{1,4}[a-z]?(?:[\s,]{1,4}[a-z][a-z'\-]{0,30}){1,8}?[\s,]{1,4}"
-    rf"({_POSTCODE})(?![a-z0-9])")
+    r"[0-9]{1,4}[a-z]?(?:-[0-9]{1,4}[a-z]?)?(?:[\s,.&]{1,4}[a-z][a-z'\-]{0,30}){1,8}?"
+    rf"[\s,.&]{{1,4}}({_POSTCODE})(?![a-z0-9])")
 _WORDS = re.compile(r"[a-z][a-z'\-]*")
+_SPACE = re.compile(r"\s+")
 
 
-def postal_addresses(text: Text, _context: object = None) -> Iterator[Span]:
-    """A street address (house number, street, town) ending in a full UK postcode."""
+def _capitalised(kept: str, start: int, end: int) -> bool:
+    return all(word[0].isupper() for word in _KEPT_WORDS.findall(kept, start, end))
+
+
+_KEPT_WORDS = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+
+
+def address_candidates(text: Text) -> Iterator[tuple[int, int, bool, str]]:
+    """Every street address ending in a full postcode, whether it is an organisation's
+    premises, and its postcode: what "an address is present" means. A street needs a type
+    word (`Road`, `St.Giles`) unless every word is capitalised and a comma comes before the
+    town (`12 Kingsway, Hove, BN3 2FR`)."""
     folded = text.folded
     for m in _ADDRESS.finditer(folded):
         body = folded[m.start():m.start(1)]
         names = _WORDS.findall(body)
-        if not any(_STREET_WORD.fullmatch(word) for word in names):
+        typed = any(_STREET_WORD.fullmatch(word) for word in names)
+        if not typed and not ("," in body and _capitalised(text.kept, m.start(), m.start(1))):
             continue
         before = folded[max(0, m.start() - 12):m.start()]
-        if _NOT_PERSONAL.search(body) or _NOT_PERSONAL.search(before):
-            continue
-        yield m.start(), m.end()
+        premises = bool(_NOT_PERSONAL.search(body) or _NOT_PERSONAL.search(before))
+        yield m.start(), m.end(), premises, _SPACE.sub("", m.group(1))
+
+
+def postal_addresses(text: Text, context: DetectionContext | None = None) -> Iterator[Span]:
+    """A home address (house number, street, town, postcode): not an organisation's premises
+    and not one of the addresses the policy lists as the organisation's own."""
+    postcodes = _public(context.contacts)[1] if context else frozenset()
+    for start, end, premises, postcode in address_candidates(text):
+        if not premises and postcode not in postcodes:
+            yield start, end
+
+
+# ---- the organisation's public contacts ------------------------------------------------------
+
+_POSTCODE_IN = re.compile(rf"(?<![a-z0-9])({_POSTCODE})(?![a-z0-9])")
+
+
+@lru_cache(maxsize=64)
+def _public(contacts: PublicContacts) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The organisation's published phone numbers (national digits), postcodes and email
+    domains, in the forms the finders compare."""
+    phones = set()
+    for phone in contacts.phones:
+        with contextlib.suppress(phonenumbers.NumberParseException):
+            phones.add(phonenumbers.national_significant_number(phonenumbers.parse(phone, "GB")))
+    postcodes = {_SPACE.sub("", m.group(1)) for address in contacts.addresses
+                 for m in _POSTCODE_IN.finditer(normalise(address).folded)}
+    domains = {d.lower().lstrip("@").strip() for d in contacts.domains}
+    return frozenset(phones), frozenset(postcodes), frozenset(domains)

@@ -1,10 +1,14 @@
-"""Swearing and obscenity, including the usual disguises: `f***ing`, `sh1t`, `f u c k`,
-`fuuuck`. Words are matched whole, so Scunthorpe, assess, class, cocktail and Hancock are safe.
+"""Swearing, obscenity and slurs, each found with its tier (`mild`, `strong`, `slur`).
 
-The list is British and deliberately short: clear swearing and obscenity, not mild words
-(`crap`, `damn`), and not words with an everyday meaning in a health service's comments
-(`prick` as in a finger-prick test, `cock`, `dick`, `tit`). `bloody` counts unless it
-describes a symptom (`bloody nose`, `bloody stools`).
+The disguises people use are read through: masks (`f***ing`, `motherf@#&%er`, `bl**dy`),
+look-alike digits and symbols (`sh1t`, `a$$`), letters spaced or one per line (`f u c k`),
+stretched or doubled letters (`fuuuck`, `BIITCH`), a swapped pair (`fcuk`) and a replaced vowel
+in the strongest words (`fwck`, `cvnt`). Words are matched whole, so Scunthorpe, assess, class,
+cocktail and Hancock are safe, and nothing inside a web address counts. Words with an everyday
+meaning (`dick`, `cock`, `ass`, `prick`) count only in context (see `_words`).
+
+One scan of a text serves all four detectors (`profanity`, `profanity_mild`,
+`profanity_strong`, `slur`): the last few texts' results are kept.
 """
 
 from __future__ import annotations
@@ -14,116 +18,259 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from ._text import Text
+from ._words import (
+    CONTEXTUAL,
+    CUES,
+    DISGUISED_STEMS,
+    EVERYDAY_AFTER,
+    INNOCENT_AFTER,
+    INNOCENT_BEFORE,
+    INSULT_AFTER,
+    NOT_DISGUISES,
+    NOT_SQUEEZED,
+    VOCABULARY,
+    Tier,
+    word_set,
+)
 
 Span = tuple[int, int]
+Hit = tuple[int, int, Tier]
 
-_FORMS = """
-fuck fucks fucked fucker fuckers fucking fuckin fuckn fucken fuckwit fuckwits fuckhead
-fuckheads fuckface fuckup fuckups fuckery fuckall motherfucker motherfuckers motherfucking
-clusterfuck fck fcking fckin fcked fkn fking fuk fuking fukin fukn fuked fvck fvcking
-phuck phucking
-wtf stfu ffs
-shit shits shite shitty shitting shitted shitter shithole shitholes shithead shitheads
-shitshow shitstorm shitless bullshit bullshitting bullshitter horseshit batshit apeshit
-dipshit chickenshit shyte
-cunt cunts cunty
-twat twats twatting
-wank wanks wanked wanker wankers wanking wanky wankstain
-bollocks bollock bollocking bollocked bollox
-bastard bastards
-bitch bitches bitching bitchy
-arse arses arsed arsey arsehole arseholes asshole assholes asshat jackass dumbass
-dickhead dickheads knobhead knobheads bellend bellends tosser tossers
-piss pissed pissing pisses pisstake pissy pisshead pissheads
-bugger buggers buggered buggering
-whore whores slut sluts
-bloody
-"""
-PROFANITY: frozenset[str] = frozenset(_FORMS.split())
 # Stems that never occur inside an innocent English word, so they count inside any token.
 _ANYWHERE = ("fuck", "fvck", "phuck")
-_SYMPTOM_WORDS = """
-nose noses stool stools poo poos urine wee discharge diarrhoea diarrhea vomit sick mucus phlegm
-sputum cough lip lips gums tissue wound nappy nappies show bandage nipple nipples tears mary
-"""
-_SYMPTOMS: frozenset[str] = frozenset(_SYMPTOM_WORDS.split())
-
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
-                       "$": "s", "!": "i"})
-_MASK = frozenset("*#%")
-_TOKEN = re.compile(r"[a-z0-9@$*#%!]+")
-_LETTERS = re.compile(r"[a-z]")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s",
+                       "!": "i", "@": "a"})
+_MASKS = "*#%&^@"
+_TOKEN = re.compile(r"[a-z0-9@$*#%!&^]+")
+_LETTERS = re.compile(r"[a-z$@!]")
 _REPEATS = re.compile(r"([a-z])\1+")
-_TRIPLE = re.compile(r"([a-z])\1\1")
-# Three to fourteen single letters with one or two separators: `f u c k`, `s.h.i.t`.
-_SPACED = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._\-]{1,2}[a-z]){2,13}(?![a-z0-9])")
-_NEXT_WORD = re.compile(r"[^a-z]{1,3}([a-z]+)")
-
-
-def _known(word: str) -> bool:
-    return word in PROFANITY or any(stem in word for stem in _ANYWHERE)
+_MASK_RUN = re.compile(r"[*#%&^@]+|[^*#%&^@]+")
+# Three to fourteen single letters, each one to three separators apart: `f u c k`, `s.h.i.t`,
+# and one letter per line.
+_SPACED = re.compile(r"(?<![a-z0-9])[a-z](?:[\s._\-*]{1,3}[a-z]){2,13}(?![a-z0-9])")
+_SEPARATORS = re.compile(r"[^a-z]+")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\]\[]+")
+_WORD_BEFORE = re.compile(r"([a-z']+)[^a-z']{1,3}$")
+_NEXT_WORD = re.compile(r"[^a-z0-9]{1,3}([a-z'\-]+)")
+_KEPT_BEFORE = re.compile(r"([A-Za-z']+)[^A-Za-z']{1,3}$")
+_KEPT_AFTER = re.compile(r"[^A-Za-z0-9]{1,3}([A-Za-z'\-]+)")
+_TITLES = word_set("mr mrs ms miss dr sir st prof")
+# `prick` and `fag` have an everyday British meaning (a finger-prick test, a cigarette):
+# only these words before them make them insults.
+_STRICT_CUES = word_set("you u ur ya yer such total complete absolute arrogant smug utter "
+                         "gay stupid dumb fat little")
+_STRICT = frozenset({"prick", "pricks", "fag", "fags"})
+_ORDER: dict[Tier, int] = {"strong": 0, "slur": 1, "mild": 2}
 
 
 @lru_cache(maxsize=1)
-def _collapsed() -> frozenset[str]:
-    """Forms with repeated letters squeezed, for `fuuuck`; too-short ones would hit `as`."""
-    return frozenset(s for s in (_REPEATS.sub(r"\1", w) for w in PROFANITY) if len(s) >= 4)
+def _disguises() -> dict[str, Tier]:
+    """Swapped pairs and replaced vowels of the strongest stems, with their suffixes."""
+    found: dict[str, Tier] = {}
+    for stem, suffixes in DISGUISED_STEMS.items():
+        variants = {stem[:i] + stem[i + 1] + stem[i] + stem[i + 2:]
+                    for i in range(1, len(stem) - 1)}
+        for i, c in enumerate(stem):
+            if c in "aeiou":
+                variants |= {stem[:i] + v + stem[i + 1:] for v in "aeiouyvw"}
+        for variant in variants - NOT_DISGUISES - {stem}:
+            for suffix in suffixes:
+                found.setdefault(variant + suffix, "strong")
+    return found
 
 
 @lru_cache(maxsize=1)
-def _by_length() -> dict[int, tuple[str, ...]]:
-    table: dict[int, list[str]] = {}
-    for word in sorted(PROFANITY):
-        table.setdefault(len(word), []).append(word)
-    return {n: tuple(words) for n, words in table.items()}
+def _squeezed() -> dict[str, Tier]:
+    """Forms with repeated letters squeezed (`fuuuck`, `biitch`); short ones would hit `as`."""
+    table: dict[str, Tier] = {}
+    for word, tier in sorted(VOCABULARY.items(), key=lambda item: _ORDER[item[1]]):
+        squeezed = _REPEATS.sub(r"\1", word)
+        if len(squeezed) >= 4:
+            table.setdefault(squeezed, tier)
+    return table
 
 
-def _masked(token: str) -> bool:
-    """`f***ing`, `sh*t`, `b*llocks`: each mask stands for one letter; a letter must show."""
-    token = token.lstrip("*#%")
-    if len(token) < 3 or not _LETTERS.match(token):
-        return False
-    for word in _by_length().get(len(token), ()):
-        if all(t == w or t in _MASK for t, w in zip(token, word, strict=True)):
-            return True
-    return False
+@lru_cache(maxsize=1)
+def _by_initial() -> dict[str, tuple[tuple[str, Tier], ...]]:
+    """Every listed word (contextual ones too: masking one shows the intent) by first letter,
+    strong words first."""
+    table: dict[str, list[tuple[str, Tier]]] = {}
+    for word, tier in sorted({**CONTEXTUAL, **VOCABULARY}.items(),
+                             key=lambda item: (_ORDER[item[1]], item[0])):
+        table.setdefault(word[0], []).append((word, tier))
+    return {c: tuple(words) for c, words in table.items()}
 
 
-def _profane(token: str) -> bool:
-    if token.isalpha():  # the common case, kept fast
-        return _known(token) or (_TRIPLE.search(token) is not None
-                                 and _REPEATS.sub(r"\1", token) in _collapsed())
-    token = token.rstrip("!")
-    if token.startswith(("@", "#")):  # a mention or hashtag: judge the name after it
-        token = token[1:]
+@lru_cache(maxsize=4096)
+def _mask_pattern(token: str) -> re.Pattern[str]:
+    """A masked token as a pattern: one mask is one letter, a run of k masks k-1 to k+1."""
+    parts = []
+    for run in _MASK_RUN.findall(token):
+        if run[0] not in _MASKS:
+            parts.append(re.escape(run))
+        elif len(run) == 1:
+            parts.append("[a-z]")
+        else:
+            parts.append(f"[a-z]{{{len(run) - 1},{len(run) + 1}}}")
+    return re.compile("".join(parts))
+
+
+def _masked(token: str) -> Tier | None:
+    """`f***ing`, `sh*t`, `motherf@#&%er`: a listed word with letters hidden by masks.
+    The token must start with a letter and show one, so `*really*` and `A*` stay clean."""
+    if len(token) < 3 or len(token) > 40 or not token[0].isalpha():
+        return None
+    unmasked = token.translate(str.maketrans("013457$!", "oieastsi"))
+    for candidate in {unmasked, unmasked.replace("@", "a")}:
+        if not any(c in _MASKS for c in candidate):
+            continue
+        pattern = _mask_pattern(candidate)
+        for word, tier in _by_initial().get(candidate[0], ()):
+            if pattern.fullmatch(word):
+                return tier
+    return None
+
+
+def _alpha_tier(token: str) -> Tier | None:
+    tier = VOCABULARY.get(token)
+    if tier is not None:
+        return tier
+    if any(stem in token for stem in _ANYWHERE):
+        return "strong"
+    tier = _disguises().get(token)
+    if tier is not None:
+        return tier
+    squeezed = _REPEATS.sub(r"\1", token)
+    if squeezed != token and token not in NOT_SQUEEZED:
+        return _squeezed().get(squeezed)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _tier(token: str) -> Tier | None:
+    """The tier of a token on its own, or None (contextual words are judged by the caller)."""
     if token.isalpha():
-        return _profane(token)
+        return _alpha_tier(token)
+    if token.startswith(("@", "#")) and token[1:].isalpha():  # a mention or a hashtag
+        return _alpha_tier(token[1:])
     letters = len(_LETTERS.findall(token))
     if letters == 0:
-        return False
-    if any(c in _MASK for c in token) and _masked(token):
-        return True
+        return None
+    if any(c in _MASKS for c in token[1:]):
+        tier = _masked(token)
+        if tier is not None:
+            return tier
     # Look-alike digits and symbols: only in a word, so `a55` (a road) or `5*` stay clean.
-    return letters >= 2 and letters * 2 > len(token) and _known(token.translate(_LEET))
+    if letters >= 2 and letters * 2 > len(token):
+        plain = token.translate(_LEET)
+        if plain.isalpha():
+            return _alpha_tier(plain) or CONTEXTUAL.get(plain)
+    return None
 
 
-def _symptom_follows(folded: str, end: int) -> bool:
-    following = _NEXT_WORD.match(folded, end)
-    return following is not None and following.group(1) in _SYMPTOMS
+def _named(kept: str, start: int, end: int, shouting: bool) -> bool:
+    """A capitalised word next to another capitalised word, in text that is not all capitals:
+    part of a name or a title."""
+    if shouting or not kept[start].isupper() or not kept[start + 1:end].islower():
+        return False
+    before = _KEPT_BEFORE.search(kept, max(0, start - 24), start)
+    after = _KEPT_AFTER.match(kept, end)
+    return ((before is not None and kept[before.start(1)].isupper())
+            or (after is not None and kept[after.start(1)].isupper()))
+
+
+def _in_context(word: str, folded: str, kept: str, start: int, end: int,
+                shouting: bool) -> bool:
+    """Whether a contextual word is used as swearing here: an insult cue before it, no
+    everyday phrase around it, and not part of a name."""
+    before = _WORD_BEFORE.search(folded, max(0, start - 24), start)
+    previous = before.group(1) if before else ""
+    after = _NEXT_WORD.match(folded, end)
+    following = after.group(1) if after else ""
+    if previous in INNOCENT_BEFORE or following in INNOCENT_AFTER or previous in _TITLES:
+        return False
+    if _named(kept, start, end, shouting):  # Dick Francis, Moby Dick
+        return False
+    if word in _STRICT:
+        return previous in _STRICT_CUES
+    if following in INSULT_AFTER:
+        return True
+    if previous in CUES or previous in {"a", "an"}:
+        return True
+    two_before = folded[max(0, start - 8):start].rstrip()
+    return two_before.endswith("in the")
+
+
+@lru_cache(maxsize=8)
+def scan(kept: str, folded: str) -> tuple[Hit, ...]:
+    """Every swear word or slur in the text with its tier, in order of position."""
+    urls = [m.span() for m in _URL.finditer(folded)]
+    shouting = kept.upper() == kept
+    hits: list[Hit] = []
+    u = 0
+    for m in _TOKEN.finditer(folded):
+        token = m.group()
+        if len(token) < 3:
+            continue  # no listed word is shorter
+        start = m.start()
+        if urls:
+            while u < len(urls) and urls[u][1] <= start:
+                u += 1
+            if u < len(urls) and urls[u][0] <= start:
+                continue  # inside a web address
+        token = token.rstrip("!")
+        end = start + len(token)
+        tier = _tier(token)
+        if tier is not None and token in _disguises() and _named(kept, start, end, shouting):
+            tier = None  # a surname that happens to look like a disguise: Anton Fick
+        if tier is None:
+            word = token if token in CONTEXTUAL else _REPEATS.sub(r"\1", token)
+            if word not in CONTEXTUAL or not _in_context(word, folded, kept, start, end,
+                                                         shouting):
+                continue
+            tier = CONTEXTUAL[word]
+        everyday = EVERYDAY_AFTER.get(token)
+        if everyday is not None:
+            following = _NEXT_WORD.match(folded, end)
+            if following is not None and following.group(1) in everyday:
+                continue
+        hits.append((start, end, tier))
+    u = 0
+    for m in _SPACED.finditer(folded):
+        joined = _SEPARATORS.sub("", m.group())
+        tier = VOCABULARY.get(joined) or _alpha_tier(joined)
+        if tier is None:
+            continue
+        while u < len(urls) and urls[u][1] <= m.start():
+            u += 1
+        if u < len(urls) and urls[u][0] <= m.start():
+            continue
+        if tier is not None:
+            hits.append((m.start(), m.end(), tier))
+    return tuple(sorted(hits))
+
+
+def _spans(text: Text, tiers: frozenset[Tier]) -> Iterator[Span]:
+    for start, end, tier in scan(text.kept, text.folded):
+        if tier in tiers:
+            yield start, end
 
 
 def profanity(text: Text, _context: object = None) -> Iterator[Span]:
-    """Spans of swear words and obscenities, disguised or not."""
-    folded = text.folded
-    for m in _TOKEN.finditer(folded):
-        token = m.group()
-        if not _profane(token):
-            continue
-        start, end = m.start(), m.end() - (len(token) - len(token.rstrip("!")))
-        if token.rstrip("!") == "bloody" and _symptom_follows(folded, end):
-            continue
-        yield start, end
-    for m in _SPACED.finditer(folded):
-        joined = "".join(c for c in m.group() if c.isalpha())
-        if _known(joined):
-            yield m.start(), m.end()
+    """What the `profanity` label means when a detector sets it: strong swearing or a slur."""
+    return _spans(text, frozenset({"strong", "slur"}))
+
+
+def mild(text: Text, _context: object = None) -> Iterator[Span]:
+    """Mild swearing only: `bloody`, `bugger`, `arse`, `pissed off`."""
+    return _spans(text, frozenset({"mild"}))
+
+
+def strong(text: Text, _context: object = None) -> Iterator[Span]:
+    """Strong swearing only (not slurs)."""
+    return _spans(text, frozenset({"strong"}))
+
+
+def slurs(text: Text, _context: object = None) -> Iterator[Span]:
+    """Slurs on a protected characteristic (race, sexuality, gender identity, disability)."""
+    return _spans(text, frozenset({"slur"}))

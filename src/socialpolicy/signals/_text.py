@@ -36,9 +36,15 @@ _CONFUSABLES = str.maketrans({
 })
 
 
+# Symbols whose decomposition would change their meaning (`≠` would become `=`).
+_KEEP = frozenset("≠")
+
+
 @lru_cache(maxsize=4096)
 def _char(c: str) -> tuple[str, str]:
     """(case kept, case folded) for one character; both the same length."""
+    if c in _KEEP:
+        return c, c
     kept = unicodedata.normalize("NFKC", c)
     if unicodedata.category(c) == "Cf":  # zero-width spaces and joiners, soft hyphens
         return "", ""

@@ -1,0 +1,186 @@
+"""Measure the detectors on real, independently labelled public text (`--external DIR`).
+
+DIR holds files copied verbatim from public repositories (nothing is read from the network):
+
+- `dannykliu_*.csv`: Jigsaw toxic-comment human labels (`obscene`, `identity_hate`), natural
+  prevalence; rows deduplicated by id;
+- `olid_tweeteval_{train,val}_{text,labels}.txt`: OLID tweets (1 = offensive);
+- `epraccur.csv`: NHS Digital's GP-practice file (address lines, postcode, phone number).
+
+Profanity is scored per tier against the gold label, side by side with the peer libraries that
+are installed (`pip install -e '.[peers]'`); phone numbers and addresses are scored for recall on
+the GP-practice records; every phone, NHS number, email and address found in the real comments is
+counted (and listed with `--verbose`) to be read, since nobody labelled those.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from socialpolicy.signals import DEFAULT_DETECTORS, DetectionContext, Text, normalise
+from socialpolicy.signals._contact import address_candidates, phone_candidates
+
+Check = Callable[[str], bool]
+_CONTEXT = DetectionContext()
+_DETECTORS = {d.name: d for d in DEFAULT_DETECTORS}
+
+
+@dataclass(frozen=True)
+class Labelled:
+    name: str
+    texts: list[str]
+    gold: list[bool]
+
+
+def jigsaw(root: Path, label: str = "obscene") -> Labelled:
+    rows: dict[str, dict[str, str]] = {}
+    for path in sorted(root.glob("dannykliu_*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                rows.setdefault(row["id"], row)
+    return Labelled(f"Jigsaw `{label}`", [r["comment_text"] for r in rows.values()],
+                    [r[label] == "1" for r in rows.values()])
+
+
+def olid(root: Path) -> Labelled:
+    texts: list[str] = []
+    gold: list[bool] = []
+    for part in ("train", "val"):
+        text_file = root / f"olid_tweeteval_{part}_text.txt"
+        label_file = root / f"olid_tweeteval_{part}_labels.txt"
+        lines = text_file.read_text(encoding="utf-8").splitlines()
+        labels = label_file.read_text(encoding="utf-8").splitlines()
+        if len(lines) != len(labels):
+            raise SystemExit(f"{text_file.name}: {len(lines)} texts but {len(labels)} labels")
+        texts += lines
+        gold += [label.strip() == "1" for label in labels]
+    return Labelled("OLID `offensive`", texts, gold)
+
+
+def gp_records(root: Path) -> tuple[list[str], list[str]]:
+    """(addresses written on one line, phone numbers) from the GP-practice file. An address
+    counts when a line starts with a house number, as the detector defines an address."""
+    addresses: list[str] = []
+    phones: list[str] = []
+    with (root / "epraccur.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            lines = [cell for cell in row[4:9] if cell.strip()]
+            if row[9].strip() and any(line[:1].isdigit() for line in lines):
+                addresses.append(", ".join([*lines, row[9]]))
+            if row[17].strip():
+                phones.append(row[17])
+    return addresses, phones
+
+
+# ---- scoring ---------------------------------------------------------------------------------
+
+def _detector(*names: str) -> Callable[[Text], bool]:
+    chosen = [_DETECTORS[n] for n in names if n in _DETECTORS]
+    return lambda text: any(True for d in chosen for _ in d.find(text, _CONTEXT))
+
+
+def _peers() -> dict[str, Callable[[Sequence[str]], list[bool]]]:
+    """Peer libraries that are installed, each as a batch predictor."""
+    found: dict[str, Callable[[Sequence[str]], list[bool]]] = {}
+    try:
+        check = importlib.import_module("profanity_check")
+        found["alt-profanity-check"] = lambda texts: [bool(p) for p in check.predict(texts)]
+    except ImportError:
+        pass
+    try:
+        better = importlib.import_module("better_profanity").profanity
+        found["better-profanity"] = lambda texts: [better.contains_profanity(t) for t in texts]
+    except ImportError:
+        pass
+    try:
+        glin = importlib.import_module("glin_profanity").Filter()
+        found["glin-profanity"] = lambda texts: [bool(glin.is_profane(t)) for t in texts]
+    except ImportError:
+        pass
+    return found
+
+
+def _row(dataset: str, who: str, gold: Sequence[bool], predicted: Sequence[bool],
+         seconds: float) -> str:
+    tp = sum(g and p for g, p in zip(gold, predicted, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, predicted, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, predicted, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    micro = 1e6 * seconds / max(1, len(gold))
+    return (f"| {dataset} | {who} | {len(gold)} | {sum(gold)} | {precision:.3f} | "
+            f"{recall:.3f} | {f1:.3f} | {micro:,.0f} |")
+
+
+_TIERS = (
+    ("socialpolicy strong tier (`profanity_strong`)", ("profanity_strong",)),
+    ("socialpolicy `profanity` label (strong or slur)", ("profanity",)),
+    ("socialpolicy any tier (mild, strong or slur)", ("profanity", "profanity_mild")),
+)
+
+
+def _profanity_rows(data: Labelled, peers: dict[str, Callable[[Sequence[str]], list[bool]]],
+                    tiers: Iterable[tuple[str, tuple[str, ...]]] = _TIERS) -> list[str]:
+    texts = [normalise(t) for t in data.texts]
+    rows = []
+    for who, names in tiers:
+        found = _detector(*names)
+        start = time.perf_counter()
+        predicted = [found(t) for t in texts]
+        rows.append(_row(data.name, who, data.gold, predicted, time.perf_counter() - start))
+    for who, predict in peers.items():
+        start = time.perf_counter()
+        predicted = predict(data.texts)
+        rows.append(_row(data.name, who, data.gold, predicted, time.perf_counter() - start))
+    return rows
+
+
+def _recall_row(dataset: str, who: str, texts: list[str], check: Check) -> tuple[str, list[str]]:
+    start = time.perf_counter()
+    hits = [check(t) for t in texts]
+    seconds = time.perf_counter() - start
+    return (_row(dataset, who, [True] * len(texts), hits, seconds),
+            [t for t, h in zip(texts, hits, strict=True) if not h])
+
+
+def report(root: Path, verbose: bool = False, peers: bool = True) -> str:
+    """The Markdown tables for every set in `root`."""
+    lines = ["| set | detector | texts | positives | precision | recall | F1 | µs/text |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    chosen = _peers() if peers else {}
+    lines += _profanity_rows(jigsaw(root), chosen)
+    lines += _profanity_rows(jigsaw(root, "identity_hate"), {},
+                             (("socialpolicy `slur`", ("slur",)),))
+    lines += _profanity_rows(olid(root), chosen)
+    addresses, phones = gp_records(root)
+    misses: list[str] = []
+    for who, texts, check in (
+        ("`phone_number` finder (any UK number)", phones,
+         lambda t: any(True for _ in phone_candidates(normalise(t)))),
+        ("`postal_address` finder (house number to postcode)", addresses,
+         lambda t: any(True for _ in address_candidates(normalise(t)))),
+    ):
+        row, missed = _recall_row("GP-practice records", who, texts, check)
+        lines.append(row)
+        misses += [f"  missed ({who.split()[0]}): {m}" for m in missed]
+    lines.append("")
+    comments = jigsaw(root).texts + olid(root).texts
+    lines.append(f"Contact details found in {len(comments):,} real comments and tweets "
+                 "(read each one: none is labelled):")
+    lines.append("")
+    for name in ("phone_number", "nhs_number", "email", "postal_address"):
+        detector = _DETECTORS[name]
+        found = []
+        for comment in comments:
+            text = normalise(comment)
+            found += [comment[slice(*text.span(s, e))] for s, e in detector.find(text, _CONTEXT)]
+        lines.append(f"- `{name}`: {len(found)} found" + (f": {found}" if verbose else ""))
+    if verbose:
+        lines += ["", *misses]
+    return "\n".join(lines)

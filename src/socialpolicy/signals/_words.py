@@ -1,0 +1,124 @@
+"""The swearing vocabulary, one tier per entry: `mild`, `strong` or `slur`.
+
+Tiers follow how British audiences rate the words (mild: `bloody`, `bugger`, `arse`, `piss`;
+strong: the sexual and excretory swear words and insults built on them; slur: words that abuse
+people for a protected characteristic). Words that flag more clean text than they catch
+(`hell`, `damn`, `crap`, `stupid`) are left out. Words with an everyday meaning (`cock`, `dick`,
+`ass`, `prick`, `pussy`, `fag`) are in `CONTEXTUAL`: they count only where the words around
+them make the swearing plain (`you dick`, `my ass`, `a big cock`), never in a name (`Dick
+Francis`, `Moby Dick`) or a phrase such as `finger prick`.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Tier = Literal["mild", "strong", "slur"]
+
+
+def word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+_MILD = """
+bloody bugger buggers buggered buggering bollocks bollock bollocking bollocked bollox
+arse arses arsed arsey piss pissed pissing pisses pisstake pissy sod sodding
+wtf ffs stfu feck fecking goddamn goddamned goddammit
+"""
+
+_STRONG = """
+fuck fucks fucked fucker fuckers fucking fuckin fuckn fucken fuckwit fuckwits fuckhead
+fuckheads fuckface fuckup fuckups fuckery fuckall motherfucker motherfuckers motherfucking
+clusterfuck fck fcking fckin fcked fkn fking fuk fuking fukin fukn fuked fvck fvcking
+phuck phucking fucktard
+shit shits shite shitty shitting shitted shitter shithole shitholes shithead shitheads
+shitshow shitstorm shitless bullshit bullshitting bullshitter horseshit batshit apeshit
+dipshit chickenshit shyte shyt
+cunt cunts cunty
+twat twats twatting
+wank wanks wanked wanker wankers wanking wanky wankstain
+bastard bastards
+bitch bitches bitching bitchy biatch biatches beyotch biotch
+arsehole arseholes asshole assholes asshat asshats jackass dumbass smartass fatass
+dickhead dickheads knobhead knobheads bellend bellends tosser tossers pisshead pissheads
+cocksucker cocksuckers cocksucking douchebag douchebags
+whore whores slut sluts
+"""
+
+_SLUR = """
+nigger niggers nigga niggas nigg3r paki pakis wog wogs chink chinks gook gooks spic spics
+kike kikes raghead ragheads towelhead towelheads darkie darkies golliwog golliwogs
+faggot faggots fagot fagots fagget faggit faggy tranny trannies shemale shemales
+retard retards retarded spastic spastics spaz spazz spacker mong mongs gyppo gyppos pikey
+pikeys
+"""
+
+#: Every whole-word form, with its tier.
+VOCABULARY: Final[dict[str, Tier]] = {
+    **{w: "mild" for w in _MILD.split()},
+    **{w: "strong" for w in _STRONG.split()},
+    **{w: "slur" for w in _SLUR.split()},
+}
+
+#: Words that count only in context, with their tier.
+CONTEXTUAL: Final[dict[str, Tier]] = {
+    "ass": "strong", "asses": "strong", "dick": "strong", "dicks": "strong",
+    "cock": "strong", "cocks": "strong", "prick": "strong", "pricks": "strong",
+    "pussy": "strong", "knob": "strong", "knobs": "strong", "tits": "strong",
+    "douche": "strong", "fag": "slur", "fags": "slur", "dyke": "slur", "dykes": "slur",
+}
+
+#: Words before a contextual word that make it an insult or obscenity: `you dick`,
+#: `my ass`, `a big cock`, `suck my ...`, `pain in the ass`.
+CUES: Final[frozenset[str]] = word_set("""
+you u ur your yer ya yo my his her their our ur big little small fat dumb lazy stupid silly
+smart sorry kiss suck sucks sucking sucked lick licking eat up such total complete absolute
+massive huge giant tiny whole kick kicked bad hairy dirty gay raging this that beautiful bloody
+""")
+
+#: Words after a contextual word that make it an insult: `cock breath`, `dick face`.
+INSULT_AFTER: Final[frozenset[str]] = word_set("breath face head hole sucker suckers")
+
+#: Stems whose letters are often swapped or a vowel replaced (`fcuk`, `fwck`, `cvnt`), with
+#: suffixes they take; variants that are English words (`shot`, `cant`, `botch`, `Cnut`) are
+#: excluded.
+DISGUISED_STEMS: Final[dict[str, tuple[str, ...]]] = {
+    "fuck": ("", "s", "ed", "er", "ers", "ing", "in"),
+    "shit": ("", "s", "ty", "e"),
+    "cunt": ("", "s"),
+    "bitch": ("", "es", "y"),
+    "twat": ("", "s"),
+    "wank": ("", "er", "ers", "ing"),
+}
+NOT_DISGUISES: Final[frozenset[str]] = word_set(
+    "shot shut cant cent cont batch botch butch twit wink wonk cnut feck")
+
+#: Tokens that squeeze (repeated letters removed) to a listed word but are ordinary words.
+NOT_SQUEEZED: Final[frozenset[str]] = word_set(
+    "shiite shiites shiitake shiitakes asses passes bass basss")
+
+#: Words after `bloody` that make it a symptom, not swearing.
+SYMPTOMS: Final[frozenset[str]] = word_set("""
+nose noses stool stools poo poos urine wee discharge diarrhoea diarrhea vomit sick mucus phlegm
+sputum cough lip lips gums tissue wound nappy nappies show bandage nipple nipples tears mary
+""")
+
+#: Words that give a listed word its everyday meaning when they follow it: a symptom after
+#: `bloody`, the British dish (`faggots and peas`), a clinical term (`spastic diplegia`).
+EVERYDAY_AFTER: Final[dict[str, frozenset[str]]] = {
+    "bloody": SYMPTOMS,
+    "faggots": word_set("and in with peas gravy mash onions"),
+    "spastic": word_set("""paralysis diplegia quadriplegia hemiplegia cerebral colon bladder
+                        muscle muscles gait movement movements"""),
+    "retarded": word_set("growth development flow ejaculation"),
+}
+
+#: Words before a contextual word that give it its everyday meaning.
+INNOCENT_BEFORE: Final[frozenset[str]] = word_set("""
+finger pin needle thumb heel blue great coal marsh willow weather turkey game stop ball
+moby offa's offas
+""")
+#: Words after a contextual word that give it its everyday meaning.
+INNOCENT_AFTER: Final[frozenset[str]] = word_set("""
+test tests testing cat cats willow a-doodle-doo tail tails pit pits van whittington cheney
+francis van
+""")
