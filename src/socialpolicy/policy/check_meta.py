@@ -1,4 +1,5 @@
-"""Checks for the policy's metadata blocks: `topics`, `working_hours`, `example_defaults`."""
+"""Checks for the policy's metadata blocks: `topics`, `working_hours`, `example_defaults`,
+`public_contacts`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from .._yaml import Path as YamlPath
 from ..timing import WEEKDAYS, WorkingHours
 from ..vocab import SUBJECT_KINDS, TOPICS, SubjectKind
 from .check_base import CheckBase
-from .model import Topic
+from .model import PublicContacts, Topic
 
 _TOPIC_SUMMARY_MAX = 120
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
@@ -44,6 +45,24 @@ class MetaChecks(CheckBase):
             if summary is not None and cites:
                 result[key] = Topic(summary, cites, self.position(path))
         return result
+
+    def public_contacts(self, data: Any) -> PublicContacts:
+        """The organisation's published contact details, which detectors do not read as
+        anyone's personal details: `names`, `domains`, `addresses`, `phones`."""
+        if data is None:
+            return PublicContacts()
+        path: YamlPath = ("public_contacts",)
+        keys = ("names", "domains", "addresses", "phones")
+        entry = self.mapping(data, path, "`public_contacts`", (), keys)
+        if entry is None:
+            return PublicContacts()
+        lists = [self.text_list(entry, key, path) for key in keys]
+        for domain in lists[1]:
+            if "@" in domain.strip("@") or "/" in domain or " " in domain.strip():
+                self.report((*path, "domains"), "bad-value",
+                            f"`{domain}` is not an email domain",
+                            "write the part after the @, e.g. `nhs.net`")
+        return PublicContacts(*lists)
 
     def working_hours(self, data: Any) -> WorkingHours | None:
         if data is None:

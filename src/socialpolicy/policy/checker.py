@@ -25,7 +25,8 @@ from .model import CLAUSE_STATUSES, Clause, ClauseStatus, PolicyDocument
 
 _TOP_REQUIRED = ("id", "organisation", "title", "version", "source", "kinds", "clauses", "rules")
 _TOP_OPTIONAL = ("effective", "review", "source_file", "seed_file", "names", "disclaimers",
-                 "working_hours", "notes", "example_defaults", "topics", "invariants")
+                 "working_hours", "notes", "example_defaults", "topics", "invariants",
+                 "public_contacts")
 _CLAUSE_ID = re.compile(
     r"^(?:[0-9]+(?:\.[0-9]+)*|(?:appendix|annex)-[a-z0-9]+)(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
 
@@ -53,6 +54,7 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
         defaults = self.example_defaults(top.get("example_defaults"))
         names = self.text_list(top, "names", ())
         disclaimers = self.text_list(top, "disclaimers", ())
+        contacts = self.public_contacts(top.get("public_contacts"))
         source_file = self.text(top, "source_file", ())
         seed_file = self.text(top, "seed_file", ())
         topics = self.topics(top.get("topics"), clause_ids)
@@ -75,7 +77,7 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
             disclaimers=disclaimers, working_hours=hours, notes=top.get("notes"), kinds=kinds,
             clauses=tuple(clauses), rules=tuple(rules), example_defaults=defaults,
             file=self.doc.file, digest="", clause_index={c.id: c for c in clauses},
-            topics=topics, invariants=invariants,
+            topics=topics, invariants=invariants, public_contacts=contacts,
         )
         self.reachability(document)
         self.examples(document)

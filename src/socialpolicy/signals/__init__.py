@@ -133,7 +133,7 @@ DEFAULT_DETECTORS: tuple[Detector, ...] = (
     TextDetector("slur", _SLUR, _profanity.slurs,
                  "slurs on race, sexuality, gender identity or disability"),
     TextDetector("staff_name", _STAFF,
-                 lambda text, context: _names.staff_names(text, context.staff),
+                 lambda text, context: _names.staff_names(text, _private_staff(context)),
                  "members of staff from the caller's directory, named in a comment"),
     TextDetector("org_name", _ORG_NAME,
                  lambda text, context: _names.org_names(text, context.names),
@@ -142,6 +142,12 @@ DEFAULT_DETECTORS: tuple[Detector, ...] = (
                  lambda text, context: _disclaimers.disclaimers(text, context.disclaimers),
                  "\"views are my own\" and variants, and the policy's own wordings"),
 )
+
+
+def _private_staff(context: DetectionContext) -> tuple[str, ...]:
+    """The staff directory less the names the policy publishes as public contacts."""
+    public = context.contacts.names
+    return tuple(s for s in context.staff if s not in public) if public else context.staff
 
 
 def check_detectors(detectors: Sequence[Detector]) -> None:

@@ -108,6 +108,10 @@ _SPOKEN_EMAIL = re.compile(
     r"(?:com|net|org|uk|io|me|info|edu|gov))\b")
 
 
+_NOT_DOMAINS = frozenset(["the", "a", "an", "this", "that", "my", "your", "his", "her", "our",
+                          "their", "its", "any", "some"])
+
+
 def _domain(found: str) -> str:
     return re.sub(r"\s?[\[(]?dot[\])]?\s?| dot ", ".", found)
 
@@ -124,6 +128,8 @@ def emails(text: Text, context: DetectionContext | None = None) -> Iterator[Span
         found += _SPOKEN_EMAIL.finditer(folded)
     for m in sorted(found, key=lambda m: m.start()):
         domain = _domain(m.group(1))
+        if domain.split(".")[0] in _NOT_DOMAINS:
+            continue  # `look at the dot com bubble`
         if not any(domain == d or domain.endswith("." + d) for d in domains):
             yield m.start(), m.end()
 
