@@ -189,13 +189,14 @@ _NOT_PERSONAL = re.compile(
     r"\b(?:hospital|surgery|practice|clinic|centre|center|council|ward|pharmacy|hq|offices?|"
     rf"unit|suite|hub|hospice|school|college|university|station|library)\b(?!\s+(?:{_STREET})\b)")
 _POSTCODE = r"[a-z]{1,2}[0-9][a-z0-9]?\s?[0-9][abd-hjlnp-uw-z]{2}"
-# A house number (optionally after `flat 2,`, or a range `1-3`), one to eight words, then a
-# postcode. Words and separators (space, comma, full stop, `&`) use disjoint classes, so there
-# is one way to split any input.
+# A house number (optionally after `flat 2,`, a range `1-3`, or a floor `1st`), up to twelve
+# words, then a postcode. Words and separators (space, comma, full stop, `&`, `/`, brackets)
+# use disjoint classes, so there is one way to split any input.
 _ADDRESS = re.compile(
     r"(?<![a-z0-9])(?:(?:flat|apartment|apt)\s?[0-9]{1,4}[a-z]?,?\s{1,3})?"
-    r"[0-9]{1,4}[a-z]?(?:-[0-9]{1,4}[a-z]?)?(?:[\s,.&]{1,4}[a-z][a-z'\-]{0,30}){1,8}?"
-    rf"[\s,.&]{{1,4}}({_POSTCODE})(?![a-z0-9])")
+    r"[0-9]{1,4}(?:st|nd|rd|th|[a-z])?(?:-[0-9]{1,4}[a-z]?)?"
+    r"(?:[\s,.&()/]{1,4}[a-z][a-z'\-]{0,30}){1,12}?"
+    rf"[\s,.&()/]{{1,4}}({_POSTCODE})(?![a-z0-9])")
 _WORDS = re.compile(r"[a-z][a-z'\-]*")
 _SPACE = re.compile(r"\s+")
 
