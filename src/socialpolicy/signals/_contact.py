@@ -158,12 +158,14 @@ def nhs_numbers(text: Text, _context: object = None) -> Iterator[Span]:
     About one random ten-digit number in eleven passes the check digit, so a US number
     (`212-384-5000`) needs more than the digit to count."""
     folded = text.folded
-    urls = _url_spans(folded)
+    urls: list[Span] | None = None
     for m in _NHS_NUMBER.finditer(folded):
         digits = m.group(1) + m.group(3) + m.group(4)
         if not nhs_number_valid(digits):
             continue
         before = folded[max(0, m.start() - _WINDOW):m.start()]
+        if urls is None:
+            urls = _url_spans(folded)
         if _PHONE_PREFIX.search(before) or _inside(urls, m.start()):
             continue
         named = _NHS_CONTEXT.search(before) or _NHS_CONTEXT.search(folded, m.end(),

@@ -57,6 +57,9 @@ _PATTERNS = (
 # words, then the segment start is checked, so a long run of newlines is read once.
 _OWN_VIEWS = re.compile(rf"\b(?:all{_S})?(?:my{_S})?own{_S}(?:views|opinions){_END}")
 _SEGMENT_START = re.compile(r"(?:^|[.|/,;:()\-!?\n])\s{0,8}$")
+# Every common form needs one of these, so most text is passed over without the patterns.
+_NEEDED = ("own", "mine", "personal", "employer", "organis", "organiz", "workplace", "trust",
+           "company", "capacity", "endorse")
 _GENERIC = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.MULTILINE)
 
 _SPACE = re.compile(r"\s+")
@@ -87,6 +90,8 @@ def disclaimers(text: Text, wordings: tuple[str, ...]) -> Iterator[Span]:
         if found:
             yield found.start(), found.end()
             return
+    if not any(key in folded for key in _NEEDED):
+        return
     spans = [m.span() for m in (_GENERIC.search(folded),) if m]
     for m in _OWN_VIEWS.finditer(folded):
         if _SEGMENT_START.search(folded, max(0, m.start() - 9), m.start()):

@@ -179,6 +179,15 @@ def _named(kept: str, start: int, end: int, shouting: bool) -> bool:
             or (after is not None and kept[after.start(1)].isupper()))
 
 
+@lru_cache(maxsize=65536)
+def _contextual(token: str) -> str | None:
+    """The contextual word a token is, stretched letters squeezed (`fagg`, `diiick`)."""
+    if token in CONTEXTUAL:
+        return token
+    squeezed = _REPEATS.sub(r"\1", token) if len(token) <= 12 else token
+    return squeezed if squeezed in CONTEXTUAL else None
+
+
 def _in_context(word: str, folded: str, kept: str, start: int, end: int,
                 shouting: bool) -> bool:
     """Whether a contextual word is used as swearing here: an insult cue before it, no
@@ -224,9 +233,8 @@ def scan(kept: str, folded: str) -> tuple[Hit, ...]:
         if tier is not None and token in _disguises() and _named(kept, start, end, shouting):
             tier = None  # a surname that happens to look like a disguise: Anton Fick
         if tier is None:
-            word = token if token in CONTEXTUAL else _REPEATS.sub(r"\1", token)
-            if word not in CONTEXTUAL or not _in_context(word, folded, kept, start, end,
-                                                         shouting):
+            word = _contextual(token)
+            if word is None or not _in_context(word, folded, kept, start, end, shouting):
                 continue
             tier = CONTEXTUAL[word]
         everyday = EVERYDAY_AFTER.get(token)
