@@ -146,7 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.external is not None:
         from _external import report  # beside this script; reads only DIR
 
-        out.write("\n" + report(args.external, args.verbose, not args.no_peers) + "\n")
+        out.write("\n")
+        for line in report(args.external, args.verbose, not args.no_peers):
+            out.write(line + "\n")
+            out.flush()
     return 1 if failing or corpus_problems else 0
 
 

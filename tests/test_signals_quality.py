@@ -60,3 +60,33 @@ def test_every_derived_fact_has_a_detector() -> None:
     for kind, facts in DERIVED_FACTS.items():
         for fact in facts:
             assert (kind, f"fact.{fact}") in produced, (kind, fact)
+
+
+def test_external_sets_are_scored_side_by_side(tmp_path: Path) -> None:
+    """`--external DIR` reads the public labelled files by name; here a tiny stand-in for each."""
+    header = "id,comment_text,toxic,severe_toxic,obscene,threat,insult,identity_hate\n"
+    (tmp_path / "dannykliu_a_subset.csv").write_text(
+        header + 'a1,"what a f***ing mess",1,0,1,0,0,0\n'
+        'a2,"thanks for the help",0,0,0,0,0,0\n'
+        'a3,"you are an idiot",1,0,1,0,1,0\n', encoding="utf-8")
+    (tmp_path / "dannykliu_b_subset.csv").write_text(
+        header + 'a1,"what a f***ing mess",1,0,1,0,0,0\n'
+        'b2,"email me at jo@example.com",0,0,0,0,0,0\n', encoding="utf-8")
+    for part, texts, labels in (("train", ["@user shit take", "@user nice one"], ["1", "0"]),
+                                ("val", ["@user you clown"], ["1"])):
+        (tmp_path / f"olid_tweeteval_{part}_text.txt").write_text("\n".join(texts) + "\n")
+        (tmp_path / f"olid_tweeteval_{part}_labels.txt").write_text("\n".join(labels) + "\n")
+    row = ["A1", "SURGERY", "", "", "THE SURGERY", "12 ELM ROAD", "RAYLEIGH", "ESSEX", "",
+           "SS6 7AB", *[""] * 7, "01632 960000"]
+    (tmp_path / "epraccur.csv").write_text(",".join(f'"{c}"' for c in row) + "\n")
+    run = subprocess.run([sys.executable, str(SCRIPT), "--external", str(tmp_path),
+                          "--no-peers"], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    out = run.stdout
+    # Jigsaw rows are deduplicated by id: 4 texts, 2 positives; the insult is a miss.
+    assert ("| Jigsaw `obscene` | socialpolicy strong tier (`profanity_strong`) | 4 | 2 | "
+            "1.000 | 0.500 | 0.667 |") in out
+    assert "| OLID `offensive` | socialpolicy `profanity` label (strong or slur) | 3 | 2 | " in out
+    assert "| GP-practice records | `phone_number` finder (any UK number) | 1 | 1 | 1.000 | " in out
+    assert "`postal_address` finder (house number to postcode) | 1 | 1 | 1.000 | 1.000 |" in out
+    assert "- `email`: 1 found" in out
