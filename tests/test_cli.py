@@ -38,18 +38,25 @@ def test_decide_json_array_not_adverse(tmp_path: Path, capsys: pytest.CaptureFix
     assert [d["row"] for d in decisions] == [0, 1]
 
 
-def test_decide_jsonl_adverse_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_decide_jsonl_in_jsonl_out_and_adverse_is_not_a_failure(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps(row()) + "\n\n" + json.dumps(row(labels=["spam"])) + "\n")
     code, out, _ = run(["decide", "--policy", MINI, str(path), "--engine", "reference"], capsys)
+    assert code == 0  # an adverse decision is ordinary data
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [(d["outcome"], d["row"], d["line"]) for d in lines] == [("leave", 0, 1),
+                                                                    ("hide", 1, 3)]
+    code, _, _ = run(["decide", "--policy", MINI, str(path), "--engine", "reference",
+                      "--fail-on", "adverse"], capsys)
     assert code == 1
-    assert [d["outcome"] for d in json.loads(out)] == ["leave", "hide"]
 
 
 def test_decide_from_stdin_as_text(monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(row(labels=["targeted_abuse"]))))
-    code, out, _ = run(["decide", "--policy", MINI, "-", "--format", "text"], capsys)
+    code, out, _ = run(["decide", "--policy", MINI, "-", "--format", "text",
+                        "--fail-on", "adverse"], capsys)
     assert code == 1
     assert out.startswith("[0] delete (mini_council v2.0): abuse is deleted")
     assert '[4.1] Abuse: "Abusive comments are deleted where possible."' in out
@@ -60,18 +67,36 @@ def test_invalid_row_is_reported_and_the_batch_goes_on(
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps(row(labels=["spamm"])) + "\n" + json.dumps(row()) + "\n")
     code, out, _ = run(["decide", "--policy", MINI, str(path), "--format", "jsonl"], capsys)
-    assert code == 2
+    assert code == 4
     first, second = (json.loads(line) for line in out.splitlines())
     assert first["outcome"] == "error" and "did you mean `spam`" in first["error"]
+    assert first["errors"] == [{"type": "unknown_label", "loc": ["labels"],
+                                "msg": "unknown comment label `spamm`, did you mean `spam`?"}]
     assert second["outcome"] == "leave"
 
 
-def test_unreadable_input_cannot_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_lines_become_error_rows_in_place(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "in.jsonl"
-    path.write_text('{"kind": "comment"}\n{oops\n')
-    code, _, err = run(["decide", "--policy", MINI, str(path)], capsys)
-    assert code == 2
-    assert "line 2: not JSON" in err
+    path.write_bytes(b'{"kind": "comment"}\n{oops\n' + json.dumps(row()).encode()
+                     + b"\n\xff\xfe\n" + json.dumps(row(labels=["spam"])).encode() + b"\n")
+    code, out, _ = run(["decide", "--policy", MINI, str(path)], capsys)
+    assert code == 4
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["outcome"] for r in rows] == ["error", "error", "leave", "error", "hide"]
+    assert [r["line"] for r in rows] == [1, 2, 3, 4, 5]
+    assert rows[0]["kind"] == "comment"
+    assert {"type": "missing", "loc": ["text"], "msg": "Field required"} in rows[0]["errors"]
+    assert rows[1]["errors"][0]["type"] == "json_invalid"
+    assert rows[1]["error"].startswith("line 2 is not JSON")
+    assert rows[3]["errors"][0]["type"] == "unicode_decode"
+
+
+def test_missing_input_file_cannot_run(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["decide", "--policy", MINI, str(tmp_path / "none.jsonl")], capsys)
+    assert code == 2 and out == ""
+    assert "none.jsonl" in err
 
 
 def test_bad_policy_cannot_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

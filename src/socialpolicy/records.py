@@ -28,7 +28,8 @@ from .engines import ENGINE_NAMES, EngineName
 from .errors import SocialPolicyError
 from .subjects import Subject, subject_adapter
 
-__all__ = ["RECORD_VERSION", "Verification", "make_record", "subject_digest", "verify_records"]
+__all__ = ["RECORD_VERSION", "PolicyCache", "Verification", "make_record", "subject_digest",
+           "verify_record", "verify_records"]
 
 #: Bumped when a record's layout changes incompatibly.
 RECORD_VERSION = 1
@@ -180,7 +181,7 @@ def _why(record: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
     return reasons
 
 
-class _Policies:
+class PolicyCache:
     """Policies loaded once each, by the record's policy id or the caller's override."""
 
     def __init__(self, override: str | Path | Policy | None, engine: EngineName | None) -> None:
@@ -203,7 +204,7 @@ class _Policies:
         return self._loaded[key]
 
 
-def verify_record(index: int, record: Any, policies: _Policies) -> Verification:
+def verify_record(index: int, record: Any, policies: PolicyCache) -> Verification:
     """Re-decide one record and say whether, what and (probably) why it changed."""
     if not isinstance(record, Mapping):
         return Verification(index, None, None, "unverifiable",
@@ -248,6 +249,6 @@ def verify_records(records: Iterable[Any], policy: str | Path | Policy | None = 
                    engine: EngineName | None = None) -> Iterator[Verification]:
     """Re-decide each record (under `policy`, or the policy id it names) and yield one
     Verification per record, in order."""
-    policies = _Policies(policy, engine)
+    policies = PolicyCache(policy, engine)
     for index, record in enumerate(records):
         yield verify_record(index, record, policies)

@@ -1,41 +1,97 @@
 """The `socialpolicy` command line.
 
-Exit codes: 0 decided, nothing adverse; 1 decided, and some decision was adverse (hide, delete,
-advisory, breach, refer, reject); 2 could not run, or some input row was invalid; 3 lint or
-coverage found problems.
+Exit codes (every command): 0 ran; 1 `--fail-on` matched (opt-in; `test`: a case failed);
+2 could not run (bad arguments, a bad policy, an unreadable file); 3 ran and found problems
+(lint, coverage, records that would now be decided differently); 4 some rows were not decided
+(the others were); 70 internal error (a bug, with its traceback); 130 interrupted. An adverse
+decision is ordinary data, never by itself a failure, and a crash is never reported as 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from ..errors import SocialPolicyError
-from . import analysis, policies, subjects
-from ._io import EXIT_ADVERSE, EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS
+from . import analysis, policies, records, subjects
+from ._io import (
+    EXIT_ADVERSE,
+    EXIT_CANNOT_RUN,
+    EXIT_FAIL_ON,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_ROWS_NOT_DECIDED,
+)
 
-__all__ = ["EXIT_ADVERSE", "EXIT_CANNOT_RUN", "EXIT_OK", "EXIT_PROBLEMS", "build_parser", "main"]
+__all__ = ["EXIT_ADVERSE", "EXIT_CANNOT_RUN", "EXIT_FAIL_ON", "EXIT_INTERNAL",
+           "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_ROWS_NOT_DECIDED",
+           "build_parser", "main"]
 
 #: One module per group of commands, each with `register(commands)`; add a new command group
 #: by writing its module and listing it here.
-COMMAND_GROUPS = (subjects, policies, analysis)
+COMMAND_GROUPS = (subjects, policies, records, analysis)
+
+_EPILOG = """\
+examples:
+  socialpolicy policies                                  # the bundled policies
+  socialpolicy decide --policy mse_icb comments.jsonl    # JSON Lines in, JSON Lines out
+  socialpolicy lint policies/ my_policy.yaml --format json
+  socialpolicy <command> --help                          # options and examples per command
+
+exit codes: 0 ran (whatever the outcomes); 1 --fail-on matched; 2 could not run; 3 problems
+found (lint, coverage, verify); 4 some rows not decided; 70 internal error; 130 interrupted.
+"""
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="socialpolicy",
-        description="Decide what UK public-sector social media policies say, citing clauses.")
-    commands = parser.add_subparsers(dest="command", required=True)
+        description="Decide what UK public-sector social media policies say, citing clauses.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"socialpolicy {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in COMMAND_GROUPS:
         group.register(commands)
     return parser
 
 
+def _quiet_stdout() -> None:
+    """The reader went away (`| head`): send what is left to nowhere, so the interpreter's
+    last flush does not print "Broken pipe" either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (captured in tests)
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        sys.stderr.write("socialpolicy: interrupted\n")
+        return EXIT_INTERRUPTED
     except (SocialPolicyError, ValueError, OSError) as exc:
         sys.stderr.write(f"socialpolicy: error: {exc}\n")
         return EXIT_CANNOT_RUN
+    except Exception:  # a bug: say so, with the traceback, and never exit 1
+        sys.stderr.write("socialpolicy: internal error (please report it):\n")
+        traceback.print_exc()
+        return EXIT_INTERNAL

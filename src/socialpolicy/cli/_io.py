@@ -1,54 +1,253 @@
-"""Reading subjects and writing decisions: the plumbing every command shares."""
+"""Reading subjects and writing results, streamed: the plumbing every command shares.
+
+Input is JSON Lines (one subject per line, read and decided as it arrives, so memory stays flat
+and output starts before input ends), or one JSON document (an array of subjects, or one
+subject), which is read whole. A line that is not UTF-8, not JSON, or a JSON object with a
+repeated key becomes an error row in place; every other line is still decided.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any, TextIO
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Literal, TextIO
 
-from ..decision import Decision
+from pydantic import ValidationError
 
-EXIT_OK, EXIT_ADVERSE, EXIT_CANNOT_RUN, EXIT_PROBLEMS = 0, 1, 2, 3
+from ..vocab import SCALES
+
+#: Exit codes, shared by every command (the README's command-line section has the table).
+EXIT_OK = 0
+#: `--fail-on` matched some decision (opt-in); `socialpolicy test` also uses it for a failure.
+EXIT_FAIL_ON = 1
+EXIT_ADVERSE = EXIT_FAIL_ON  # the name this code had before `--fail-on`
+#: Could not run at all: bad arguments, a bad policy, an unreadable file.
+EXIT_CANNOT_RUN = 2
+#: Ran, and found problems: lint or coverage findings, records that would now be decided
+#: differently.
+EXIT_PROBLEMS = 3
+#: Ran, but some rows were not decided (invalid input, or the engine failed on them); every
+#: other row was decided and printed.
+EXIT_ROWS_NOT_DECIDED = 4
+#: A bug: an unexpected exception (the traceback goes to stderr). Never 1.
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+BOM = "\ufeff"
 
 
-def read_subjects(stream: TextIO) -> list[Any]:
-    """JSON (one object or an array) or JSONL, one subject per line."""
-    text = stream.read()
-    stripped = text.strip()
-    if not stripped:
-        return []
-    try:
-        data = json.loads(stripped)
-    except json.JSONDecodeError:
-        rows = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """Why a row was not decided: a stable type, the field's location and a message."""
+
+    type: str
+    loc: tuple[str | int, ...]
+    msg: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "loc": list(self.loc), "msg": self.msg}
+
+    def __str__(self) -> str:
+        where = ".".join(map(str, self.loc))
+        return f"{where}: {self.msg}" if where else self.msg
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One input row: its position among rows, the line it starts on (JSON Lines), and its
+    JSON value, or the errors that stopped it being read."""
+
+    index: int
+    line: int | None
+    value: Any = None
+    errors: tuple[RowError, ...] = ()
+
+
+def validation_errors(exc: ValidationError) -> tuple[RowError, ...]:
+    """Pydantic's errors as RowErrors, with locations relative to the subject."""
+    errors = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        if loc and loc[0] in SCALES:  # the union's tag, not a field of the subject
+            loc = loc[1:]
+        kind, msg = error["type"], error["msg"]
+        if kind in ("union_tag_not_found", "union_tag_invalid"):
+            loc = ("kind",)
+            given = "missing" if kind == "union_tag_not_found" else "not a subject kind"
+            msg = (f"`kind` is {given}; give one of: " + ", ".join(f'"{k}"' for k in SCALES))
+        elif kind == "model_attributes_type" and not loc:
+            msg = "a subject is a JSON object with a `kind`"
+        errors.append(RowError(kind, loc, msg))
+    return tuple(errors)
+
+
+class _Repeated(dict[str, Any]):
+    """A JSON object that repeated a key: which value was meant is unknowable."""
+
+    __slots__ = ("repeated",)
+
+    def __init__(self, pairs: list[tuple[str, Any]], repeated: str) -> None:
+        super().__init__(pairs)
+        self.repeated = repeated
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return _Repeated(pairs, key)
+        seen.add(key)
+    return result  # pragma: no cover (a shorter dict always repeats a key)
+
+
+def _repeated_key(value: Any, loc: tuple[str | int, ...] = ()) -> RowError | None:
+    if isinstance(value, _Repeated):
+        return RowError("duplicate_key", (*loc, value.repeated),
+                        f"the key `{value.repeated}` appears more than once in one object; "
+                        "which value was meant is unknowable, so give it once")
+    items: Iterable[tuple[str | int, Any]] = (
+        value.items() if isinstance(value, dict) else enumerate(value)
+        if isinstance(value, list) else ())
+    for key, item in items:
+        if isinstance(item, dict | list) and (found := _repeated_key(item, (*loc, key))):
+            return found
+    return None
+
+
+def parse_json(text: str) -> Any:
+    """`json.loads` that marks objects with a repeated key (see `_repeated_key`)."""
+    return json.loads(text, object_pairs_hook=_object)
+
+
+def _row(index: int, line: int | None, value: Any) -> Row:
+    repeated = _repeated_key(value)
+    return Row(index, line, value, (repeated,) if repeated else ())
+
+
+class SubjectReader:
+    """Rows from a byte or text stream, as they arrive. `mode` says what the input turned out
+    to be: `lines` (JSON Lines) or `document` (one JSON array or object)."""
+
+    def __init__(self, stream: BinaryIO | TextIO | Iterable[bytes | str]) -> None:
+        self._stream = stream
+        self.mode: Literal["lines", "document"] | None = None
+
+    def _lines(self) -> Iterator[tuple[int, str | RowError]]:
+        for number, raw in enumerate(self._stream, start=1):
+            if isinstance(raw, bytes):
                 try:
-                    rows.append(json.loads(line))
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    yield number, RowError("unicode_decode", (), f"line {number} is not UTF-8 "
+                                           f"(byte {exc.start + 1}); save the input as UTF-8")
+                    continue
+            else:
+                text = raw
+            yield number, text.removeprefix(BOM) if number == 1 else text
+
+    def __iter__(self) -> Iterator[Row]:
+        lines = self._lines()
+        index = 0
+        for number, text in lines:
+            if isinstance(text, str) and not text.strip():
+                continue
+            if self.mode is None and isinstance(text, str):
+                try:
+                    value = parse_json(text)
+                except json.JSONDecodeError:
+                    rest = [(number, text), *lines]  # maybe one JSON document over many lines
+                    whole = "".join(t for _, t in rest if isinstance(t, str))
+                    if all(isinstance(t, str) for _, t in rest):
+                        try:
+                            value = parse_json(whole)
+                        except json.JSONDecodeError:
+                            pass
+                        else:
+                            self.mode = "document"
+                            yield from self._document(value)
+                            return
+                    self.mode = "lines"
+                    yield from self._each(rest, index)
+                    return
+                if isinstance(value, list):
+                    self.mode = "document"
+                    for item in value:
+                        yield _row(index, None, item)
+                        index += 1
+                    continue
+                self.mode = "lines"
+                yield _row(index, number, value)
+                index += 1
+                continue
+            self.mode = self.mode or "lines"
+            yield from self._each([(number, text)], index)
+            index += 1
+
+    def _document(self, value: Any) -> Iterator[Row]:
+        for index, item in enumerate(value if isinstance(value, list) else [value]):
+            yield _row(index, None, item)
+
+    @staticmethod
+    def _each(lines: Iterable[tuple[int, str | RowError]], index: int) -> Iterator[Row]:
+        for number, text in lines:
+            if isinstance(text, RowError):
+                yield Row(index, number, errors=(text,))
+            elif not text.strip():
+                continue
+            else:
+                try:
+                    yield _row(index, number, parse_json(text))
                 except json.JSONDecodeError as exc:
-                    raise ValueError(f"line {number}: not JSON ({exc.msg}, column {exc.colno}); "
-                                     "give a JSON array or one JSON object per line") from exc
-        return rows
-    return data if isinstance(data, list) else [data]
+                    yield Row(index, number, errors=(RowError(
+                        "json_invalid", (), f"line {number} is not JSON ({exc.msg}, column "
+                        f"{exc.colno}); give one JSON object per line, or a JSON array"),))
+            index += 1
 
 
-def emit(decisions: Sequence[Decision], fmt: str, out: TextIO) -> None:
-    if fmt == "json":
-        json.dump([d.to_dict() for d in decisions], out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    elif fmt == "jsonl":
-        for decision in decisions:
-            out.write(decision.to_json() + "\n")
-    else:
-        for decision in decisions:
-            prefix = f"[{decision.row}] " if decision.row is not None else ""
-            out.write(prefix + decision.summary() + "\n")
-            if decision.error:
-                out.write(f"  error: {decision.error}\n")
-            out.write("\n")
+def read_subjects(stream: BinaryIO | TextIO | Iterable[bytes | str]) -> list[Any]:
+    """Every row's JSON value, for commands that need the whole input at once (`diff
+    --replay`); an unreadable row is a ValueError naming its line."""
+    values = []
+    for row in SubjectReader(stream):
+        if row.errors:
+            raise ValueError("; ".join(map(str, row.errors)))
+        values.append(row.value)
+    return values
 
 
-def exit_code(decisions: Sequence[Decision]) -> int:
-    if any(d.error for d in decisions):
-        return EXIT_CANNOT_RUN
-    return EXIT_ADVERSE if any(d.adverse for d in decisions) else EXIT_OK
+# ---- writing ---------------------------------------------------------------------------------
+
+class JsonArrayWriter:
+    """A JSON array written one element at a time, so nothing is held back."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._count = 0
+
+    def write(self, item: dict[str, Any]) -> None:
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        self._out.write(("[\n  " if not self._count else ",\n  ") + text)
+        self._out.flush()
+        self._count += 1
+
+    def close(self) -> None:
+        self._out.write("\n]\n" if self._count else "[]\n")
+        self._out.flush()
+
+
+class JsonLinesWriter:
+    """One JSON object per line, flushed as it is written."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, item: dict[str, Any]) -> None:
+        self._out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        self._out.flush()
+
+    def close(self) -> None:
+        self._out.flush()

@@ -1,43 +1,245 @@
-"""`decide`, `explain` and `demo`: subjects in, decisions out."""
+"""`decide`, `explain` and `demo`: subjects in, decisions out, streamed row by row."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import IO, Any, TextIO
 
-from ..engine import load_policy
+from pydantic import ValidationError
+
+from ..decision import Decision
+from ..engine import Policy, load_policy
 from ..engines import ENGINE_NAMES
-from ._io import EXIT_ADVERSE, EXIT_OK, emit, exit_code, read_subjects
+from ..errors import EngineError, SocialPolicyError
+from ..subjects import subject_adapter
+from ..vocab import SCALES, Outcome, severity
+from ._io import (
+    EXIT_FAIL_ON,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_ROWS_NOT_DECIDED,
+    JsonArrayWriter,
+    JsonLinesWriter,
+    Row,
+    RowError,
+    SubjectReader,
+    validation_errors,
+)
+
+_FORMATTER = argparse.RawDescriptionHelpFormatter
+_OUTCOMES = tuple(str(o) for o in Outcome if o is not Outcome.ERROR)
+
+
+# ---- --fail-on ------------------------------------------------------------------------------
+
+def fail_on(text: str) -> frozenset[str]:
+    """`--fail-on adverse`, or outcomes (`delete,breach`): argparse's type for the option."""
+    words = frozenset(word.strip() for word in text.split(",") if word.strip())
+    unknown = sorted(words - {"adverse", *_OUTCOMES})
+    if unknown or not words:
+        raise argparse.ArgumentTypeError(
+            f"unknown `{', '.join(unknown) or text}`; give `adverse` or outcomes, comma-separated:"
+            f" {', '.join(_OUTCOMES)}")
+    return words
+
+
+def fails(decision: Decision, words: frozenset[str]) -> bool:
+    """An outcome word matches that outcome or anything more severe on its kind's scale."""
+    outcome, kind = decision.outcome, decision.kind
+    if outcome == Outcome.ERROR:
+        return False  # rows not decided have their own exit code
+    if "adverse" in words and decision.adverse:
+        return True
+    if outcome in words:
+        return True
+    scale = SCALES.get(kind) if kind else None
+    return bool(scale and outcome in scale and any(
+        word in scale and severity(kind, outcome) >= severity(kind, Outcome(word))  # type: ignore[arg-type]
+        for word in words))
+
+
+@dataclass(slots=True)
+class Tally:
+    """What the exit code depends on, counted as rows go by."""
+
+    words: frozenset[str] = frozenset()
+    decided: int = 0
+    not_decided: int = 0
+    internal: int = 0
+    failed: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    def add(self, decision: Decision, errors: tuple[RowError, ...]) -> None:
+        if errors:
+            self.not_decided += 1
+            self.internal += any(e.type == "internal_error" for e in errors)
+            return
+        self.decided += 1
+        self.outcomes[str(decision.outcome)] = self.outcomes.get(str(decision.outcome), 0) + 1
+        self.failed += fails(decision, self.words)
+
+    def exit_code(self) -> int:
+        if self.internal:
+            return EXIT_INTERNAL
+        if self.not_decided:
+            return EXIT_ROWS_NOT_DECIDED
+        return EXIT_FAIL_ON if self.failed else EXIT_OK
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{n} {o}" for o, n in sorted(self.outcomes.items()))
+        text = f"{self.decided} decided" + (f" ({counts})" if counts else "")
+        if self.not_decided:
+            text += f", {self.not_decided} not decided"
+        if self.words:
+            text += f", {self.failed} matching --fail-on {','.join(sorted(self.words))}"
+        return text
+
+
+# ---- deciding rows --------------------------------------------------------------------------
+
+def _error_decision(policy: Policy, row: Row, errors: tuple[RowError, ...],
+                    reason: str) -> Decision:
+    value = row.value if isinstance(row.value, dict) else {}
+    kind = value.get("kind")
+    kind = kind if isinstance(kind, str) and kind in SCALES else None  # any JSON may be here
+    subject_id = value.get("id") if isinstance(value.get("id"), str) else None
+    return Decision(outcome=Outcome.ERROR, policy_id=policy.id, policy_version=policy.version,
+                    kind=kind, reason=reason, engine=policy.engine, row=row.index,
+                    error="; ".join(map(str, errors)), subject_id=subject_id,
+                    policy_digest=policy.digest)
+
+
+def decide_rows(policy: Policy, rows: Iterable[Row]
+                ) -> Iterator[tuple[Row, Decision, tuple[RowError, ...]]]:
+    """Each row decided, or an error decision in its place with structured errors: one
+    result per row, in order, whatever the row holds."""
+    for row in rows:
+        errors = row.errors
+        if not errors:
+            try:
+                subject = subject_adapter.validate_python(row.value)
+            except ValidationError as exc:
+                errors = validation_errors(exc)
+            else:
+                try:
+                    yield row, policy.decide(subject), ()
+                    continue
+                except EngineError as exc:
+                    errors = (RowError("engine_error", (), str(exc)),)
+                except (SocialPolicyError, ValueError, OverflowError) as exc:
+                    errors = (RowError("decision_error", (), str(exc)),)
+                except Exception as exc:  # a bug: report it in place, exit with its own code
+                    errors = (RowError("internal_error", (), f"{type(exc).__name__}: {exc}"),)
+        reason = (f"row {row.index} is not a valid subject" if errors[0].type not in (
+            "engine_error", "decision_error", "internal_error")
+            else f"row {row.index} could not be decided")
+        yield row, _error_decision(policy, row, errors, reason), errors
+
+
+def _item(row: Row, decision: Decision, errors: tuple[RowError, ...]) -> dict[str, Any]:
+    item = decision.to_dict()
+    item["row"] = row.index
+    if row.line is not None:
+        item["line"] = row.line
+    if errors:
+        item["errors"] = [e.to_dict() for e in errors]
+    return item
+
+
+def _text(row: Row, decision: Decision, errors: tuple[RowError, ...], out: TextIO) -> None:
+    out.write(f"[{row.index}] " + decision.summary() + "\n")
+    for error in errors:
+        out.write(f"  error[{error.type}]: {error}\n")
+    out.write("\n")
+    out.flush()
+
+
+@contextlib.contextmanager
+def open_input(name: str) -> Iterator[IO[Any]]:
+    """A path, or `-` for stdin; read as bytes where possible so each line is decoded alone."""
+    if name == "-":
+        yield getattr(sys.stdin, "buffer", sys.stdin)
+    else:
+        with open(name, "rb") as handle:
+            yield handle
+
+
+@contextlib.contextmanager
+def _records(path: str | None) -> Iterator[TextIO | None]:
+    if path is None:
+        yield None
+    else:
+        with open(path, "a", encoding="utf-8") as handle:
+            yield handle
 
 
 def _cmd_decide(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy, engine=args.engine)
-    if args.file == "-":
-        rows = read_subjects(sys.stdin)
-    else:
-        with open(args.file, encoding="utf-8") as handle:
-            rows = read_subjects(handle)
-    decisions = policy.decide_many(rows)
-    emit(decisions, args.format, sys.stdout)
-    return exit_code(decisions)
+    tally = Tally(args.fail_on or frozenset())
+    with open_input(args.file) as stream, _records(args.records) as records:
+        reader = SubjectReader(stream)
+        rows = iter(reader)
+        first = next(rows, None)  # reading one row tells JSON Lines from one JSON document
+        fmt = args.format
+        if fmt == "auto":
+            fmt = "json" if reader.mode == "document" else "jsonl"
+        writer = (JsonArrayWriter(sys.stdout) if fmt == "json" else
+                  JsonLinesWriter(sys.stdout) if fmt == "jsonl" else None)
+        pending = rows if first is None else _prepend(first, rows)
+        for row, decision, errors in decide_rows(policy, pending):
+            if writer is None:
+                _text(row, decision, errors, sys.stdout)
+            else:
+                writer.write(_item(row, decision, errors))
+            if records is not None and not errors:
+                record = decision.record(include_subject=not args.records_without_subject)
+                records.write(json.dumps(record, ensure_ascii=False) + "\n")
+                records.flush()
+            tally.add(decision, errors)
+        if writer is not None:
+            writer.close()
+    if args.summary:
+        sys.stderr.write(tally.summary() + "\n")
+    return tally.exit_code()
+
+
+def _prepend(first: Row, rest: Iterator[Row]) -> Iterator[Row]:
+    yield first
+    yield from rest
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy, engine=args.engine)
-    source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115
-    with source:
-        rows = read_subjects(source)
-    adverse = False
-    for row, subject in enumerate(rows):
-        explanation = policy.explain(subject)
-        adverse |= explanation.decision.adverse
-        sys.stdout.write(f"== row {row}\n{explanation}\n\n")
-        if args.why_not:
-            sys.stdout.write(f"{policy.why_not(subject, args.why_not)}\n\n")
-    return EXIT_ADVERSE if adverse else EXIT_OK
+    tally = Tally(args.fail_on or frozenset())
+    with open_input(args.file) as stream:
+        for row in SubjectReader(stream):
+            errors = row.errors
+            if not errors:
+                try:
+                    subject = subject_adapter.validate_python(row.value)
+                    explanation = policy.explain(subject)
+                    why_not = policy.why_not(subject, args.why_not) if args.why_not else None
+                except ValidationError as exc:
+                    errors = validation_errors(exc)
+                except (SocialPolicyError, ValueError, OverflowError) as exc:
+                    errors = (RowError("decision_error", (), str(exc)),)
+                else:
+                    sys.stdout.write(f"== row {row.index}\n{explanation}\n\n")
+                    if why_not is not None:
+                        sys.stdout.write(f"{why_not}\n\n")
+                    sys.stdout.flush()
+                    tally.add(explanation.decision, ())
+                    continue
+            sys.stdout.write(f"== row {row.index}: not decided\n" + "".join(
+                f"  error[{e.type}]: {e}\n" for e in errors) + "\n")
+            tally.add(_error_decision(policy, row, errors, "not decided"), errors)
+    return tally.exit_code()
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -52,25 +254,76 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_DECIDE_EXAMPLES = """\
+input: JSON Lines (one subject per line, streamed: output starts at once and memory stays
+flat), or one JSON array or object. Each subject has "kind": "comment", "staff_post" or
+"account_request", and may carry your own "id" (echoed as subject_id). A bad line becomes an
+error row in place (outcome "error", with "errors": [{type, loc, msg}]) and the rest go on.
+
+examples:
+  socialpolicy decide --policy mse_icb comments.jsonl > decisions.jsonl
+  socialpolicy decide --policy mse_icb comments.jsonl | head -1
+  cat comments.jsonl | socialpolicy decide --policy mhra - --format text
+  socialpolicy decide --policy hra posts.json --fail-on breach      # exit 1 on any breach
+  socialpolicy decide --policy mse_icb queue.jsonl --records audit.jsonl
+
+exit codes: 0 every row decided, whatever the outcomes; 1 --fail-on matched; 2 could not run
+(bad policy, unreadable file, bad arguments); 4 some rows not decided (the rest were);
+70 internal error.
+"""
+
+_EXPLAIN_EXAMPLES = """\
+examples:
+  socialpolicy explain --policy mse_icb comment.json
+  socialpolicy explain --policy hra posts.jsonl --engine reference
+
+A bad row is reported in place and the rest are explained (exit 4 if any row was bad).
+"""
+
+
+def _add_common(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--policy", required=True, help="bundled policy id or a YAML path")
+    command.add_argument("file", help="JSON Lines or JSON subjects, each with `kind`; `-` for "
+                         "stdin")
+    command.add_argument("--engine", choices=ENGINE_NAMES, default="durable",
+                         help="rule engine (default: durable; both decide identically)")
+    command.add_argument("--fail-on", type=fail_on, metavar="OUTCOMES",
+                         help="exit 1 if any decision is `adverse` (not the least severe "
+                         "outcome), or at least as severe as one of these outcomes "
+                         "(comma-separated, e.g. `delete,breach,reject`)")
+
+
 def register(commands: Any) -> None:
     """Add the subject commands to the top-level parser's subcommands."""
-    decide = commands.add_parser("decide", help="decide subjects from a JSON or JSONL file")
-    decide.add_argument("--policy", required=True, help="bundled policy id or a YAML path")
-    decide.add_argument("file", help="JSON or JSONL subjects, each with `kind`; `-` for stdin")
-    decide.add_argument("--engine", choices=ENGINE_NAMES, default="durable")
-    decide.add_argument("--format", choices=("json", "jsonl", "text"), default="json")
+    decide = commands.add_parser(
+        "decide", help="decide subjects from JSON Lines or JSON, streamed",
+        description="Decide each subject under a policy, citing the clauses behind it.",
+        epilog=_DECIDE_EXAMPLES, formatter_class=_FORMATTER)
+    _add_common(decide)
+    decide.add_argument("--format", choices=("auto", "json", "jsonl", "text"), default="auto",
+                        help="auto (default): JSON Lines for JSON Lines input, a JSON array for "
+                        "a JSON document")
+    decide.add_argument("--records", metavar="FILE",
+                        help="append a verifiable record of each decision to FILE (JSON Lines; "
+                        "see `socialpolicy verify`)")
+    decide.add_argument("--records-without-subject", action="store_true",
+                        help="keep only each subject's SHA-256 digest in the records")
+    decide.add_argument("--summary", action="store_true",
+                        help="print counts by outcome to stderr at the end")
     decide.set_defaults(run=_cmd_decide)
 
     explain = commands.add_parser(
-        "explain", help="show, for every rule, whether it fired and which conditions held")
-    explain.add_argument("--policy", required=True, help="bundled policy id or a YAML path")
-    explain.add_argument("file", help="JSON or JSONL subjects, each with `kind`; `-` for stdin")
-    explain.add_argument("--engine", choices=ENGINE_NAMES, default="durable")
+        "explain", help="show, for every rule, whether it fired and which conditions held",
+        description="Explain each decision: every rule of the subject's kind, whether it fired, "
+        "and which of its conditions held or failed.",
+        epilog=_EXPLAIN_EXAMPLES, formatter_class=_FORMATTER)
+    _add_common(explain)
     explain.add_argument("--why-not", metavar="OUTCOME",
                          help="also list the smallest changes that would give this outcome")
     explain.set_defaults(run=_cmd_explain)
 
-    demo = commands.add_parser("demo", help="decide a bundled set of examples and print them")
+    demo = commands.add_parser(
+        "demo", help="decide a bundled set of examples and print them",
+        epilog="example:\n  socialpolicy demo --engine reference", formatter_class=_FORMATTER)
     demo.add_argument("--engine", choices=ENGINE_NAMES, default="durable")
     demo.set_defaults(run=_cmd_demo)
-
