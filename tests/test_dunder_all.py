@@ -9,7 +9,7 @@ def test_all_is_sorted_and_exact() -> None:
     modules = {
         "analysis", "checker", "cli", "compare", "compiler", "conditions", "coverage", "decision",
         "engine", "engines", "errors", "explain", "frames", "invariants", "loader", "policy",
-        "records", "signals",
+        "records", "schemas", "signals",
         "sources",
         "subjects", "testing", "timing", "vocab",
     }
