@@ -50,7 +50,11 @@ def test_cli_explain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     path = tmp_path / "in.json"
     path.write_text(json.dumps({"kind": "comment", "platform": "x", "text": "", "author": "@a",
                                 "posted_at": "2026-03-04T10:00:00Z", "labels": ["spam"]}))
-    assert main(["explain", "--policy", str(FIXTURES / "mini.yaml"), str(path)]) == 1
+    # an adverse outcome is ordinary data; failing on it is opt-in
+    assert main(["explain", "--policy", str(FIXTURES / "mini.yaml"), str(path)]) == 0
     out = capsys.readouterr().out
+    assert main(["explain", "--policy", str(FIXTURES / "mini.yaml"), str(path),
+                 "--fail-on", "adverse"]) == 1
+    assert capsys.readouterr().out == out
     assert out.startswith("== row 0\nhide (mini_council v2.0)")
     assert "rule abuse-delete -> delete [4.1]: did not fire" in out

@@ -45,7 +45,7 @@ def _fall_back_from_durable() -> None:
             f"durable_rules does not run on Python {sys.version_info.major}."
             f"{sys.version_info.minor}; using the pure-Python reference engine instead "
             "(it gives identical decisions). Pass engine='reference' to silence this.",
-            RuntimeWarning, stacklevel=4)
+            RuntimeWarning, stacklevel=5)
 
 
 def make_engine(name: str, ir: dict[str, Any]) -> Engine:
