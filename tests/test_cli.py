@@ -70,8 +70,9 @@ def test_invalid_row_is_reported_and_the_batch_goes_on(
     assert code == 4
     first, second = (json.loads(line) for line in out.splitlines())
     assert first["outcome"] == "error" and "did you mean `spam`" in first["error"]
-    assert first["errors"] == [{"type": "unknown_label", "loc": ["labels"],
-                                "msg": "unknown comment label `spamm`, did you mean `spam`?"}]
+    assert first["error_detail"] == [{
+        "type": "unknown_label", "loc": ["comment", "labels"],
+        "message": "unknown comment label `spamm`, did you mean `spam`?"}]
     assert second["outcome"] == "leave"
 
 
@@ -86,10 +87,11 @@ def test_unreadable_lines_become_error_rows_in_place(
     assert [r["outcome"] for r in rows] == ["error", "error", "leave", "error", "hide"]
     assert [r["line"] for r in rows] == [1, 2, 3, 4, 5]
     assert rows[0]["kind"] == "comment"
-    assert {"type": "missing", "loc": ["text"], "msg": "Field required"} in rows[0]["errors"]
-    assert rows[1]["errors"][0]["type"] == "json_invalid"
+    assert {"type": "missing", "loc": ["comment", "text"], "message": "Field required"} in (
+        rows[0]["error_detail"])
+    assert rows[1]["error_detail"][0]["type"] == "json_invalid"
     assert rows[1]["error"].startswith("line 2 is not JSON")
-    assert rows[3]["errors"][0]["type"] == "unicode_decode"
+    assert rows[3]["error_detail"][0]["type"] == "unicode_decode"
 
 
 def test_missing_input_file_cannot_run(tmp_path: Path,

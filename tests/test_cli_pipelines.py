@@ -146,9 +146,9 @@ def test_a_repeated_key_is_an_error_row_never_a_silent_choice(
     code, out, _ = run(["decide", "--policy", MINI, str(path), *REF], capsys)
     assert code == 4
     first, second, third = jsonl(out)
-    assert first["outcome"] == "error" and first["errors"][0]["type"] == "duplicate_key"
-    assert first["errors"][0]["loc"] == ["labels"]
-    assert second["errors"][0]["loc"] == ["account", "handle"]
+    assert first["outcome"] == "error" and first["error_detail"][0]["type"] == "duplicate_key"
+    assert first["error_detail"][0]["loc"] == ["labels"]
+    assert second["error_detail"][0]["loc"] == ["account", "handle"]
     assert second["kind"] == "staff_post"
     assert third["outcome"] == "hide"
 
@@ -161,7 +161,7 @@ def test_a_json_array_is_read_whole_and_answered_as_an_array(
     assert code == 4
     decisions = json.loads(out)
     assert [d["outcome"] for d in decisions] == ["leave", "error", "hide"]
-    assert decisions[1]["errors"][0]["msg"] == "a subject is a JSON object with a `kind`"
+    assert decisions[1]["error_detail"][0]["type"] == "SubjectKindError"
     path.write_text(json.dumps(row(id="one"), indent=2))  # one object, over several lines
     code, out, _ = run(["decide", "--policy", MINI, str(path), *REF], capsys)
     assert code == 0 and [d["subject_id"] for d in json.loads(out)] == ["one"]
@@ -174,16 +174,16 @@ def test_a_json_array_is_read_whole_and_answered_as_an_array(
     assert code == 0 and json.loads(out) == []
 
 
-def test_a_missing_kind_says_which_kinds_there_are(
+def test_a_missing_or_wrong_kind_is_an_error_row(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "in.jsonl"
-    path.write_text('{"platform": "x"}\n{"kind": ["comment"]}\n')
+    path.write_text('{"platform": "x"}\n{"kind": ["comment"]}\n' + json.dumps(row()) + "\n")
     code, out, _ = run(["decide", "--policy", MINI, str(path), *REF], capsys)
     assert code == 4
-    for decision in jsonl(out):
-        (error,) = decision["errors"]
-        assert error["loc"] == ["kind"]
-        assert '"comment", "staff_post", "account_request"' in error["msg"]
+    missing, wrong, good = jsonl(out)
+    assert missing["error_detail"][0]["type"] == "union_tag_not_found"
+    assert wrong["error_detail"][0]["type"] == "union_tag_invalid"
+    assert good["outcome"] == "leave"
 
 
 # ---- exit codes -----------------------------------------------------------------------------
@@ -223,9 +223,9 @@ def test_a_crash_is_never_the_fail_on_code(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(sp.Policy, "decide", broken)
     code, out, _ = run(["decide", "--policy", MINI, str(path), *REF, "--fail-on", "adverse"],
                        capsys)
-    assert code == 70
-    assert [d["errors"][0]["type"] for d in jsonl(out)] == ["internal_error"] * 2
-    assert "RuntimeError: boom" in jsonl(out)[0]["error"]
+    assert code == 4  # each row says it could not be decided, and why
+    assert [d["error_detail"][0]["type"] for d in jsonl(out)] == ["RuntimeError"] * 2
+    assert "boom" in jsonl(out)[0]["error"]
 
     def crash(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("outside any row")
@@ -309,7 +309,7 @@ def test_explain_goes_on_past_a_bad_row(tmp_path: Path,
     assert code == 4
     assert out.count("== row ") == 4
     assert "== row 1: not decided\n  error[json_invalid]" in out
-    assert "== row 2: not decided\n  error[literal_error]: platform:" in out
+    assert "== row 2: not decided\n  error[literal_error]: comment.platform:" in out
     assert "== row 3\n" in out and "abuse-delete" in out
 
 
@@ -383,8 +383,9 @@ def test_one_result_per_line_whatever_the_lines_hold(values: list[Any]) -> None:
     policy = sp.load_policy(MINI, engine="reference")
     lines = [json.dumps(row()) + "\n"] + [json.dumps(v) + "\n" for v in values]
     results = list(decide_rows(policy, SubjectReader(lines)))
-    assert [r.index for r, _, _ in results] == list(range(len(lines)))
-    assert [r.line for r, _, _ in results] == list(range(1, len(lines) + 1))
-    for _, decision, errors in results:
-        assert (decision.outcome == "error") == bool(errors)
-        assert all(e.type != "internal_error" for e in errors)
+    assert [r.index for r, _ in results] == list(range(len(lines)))
+    assert [r.line for r, _ in results] == list(range(1, len(lines) + 1))
+    for _, decision in results:
+        assert (decision.outcome == "error") == bool(decision.error_detail)
+        assert all(e.type in ("SubjectKindError", "CalendarRangeError", "json_invalid",
+                              "duplicate_key") or e.type.islower() for e in decision.error_detail)

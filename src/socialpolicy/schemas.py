@@ -58,12 +58,14 @@ _FINDING = _object({
 }, "one rule that fired")
 
 _ROW_ERROR = _object({
-    "type": {**_STR, "description": "stable error type: a pydantic type (missing, "
-             "literal_error, ...), json_invalid, duplicate_key, unicode_decode, engine_error, "
-             "decision_error or internal_error"},
+    "type": {**_STR, "description": "pydantic's error type for a validation problem (missing, "
+             "literal_error, unknown_label, ...); the exception's class name when deciding "
+             "failed (SubjectKindError, CalendarRangeError, EngineError, ...); from the command "
+             "line also json_invalid, duplicate_key or unicode_decode"},
     "loc": {"type": "array", "items": {"type": ["string", "integer"]},
-            "description": "where in the subject, e.g. [\"account\", \"kind\"]"},
-    "msg": _STR,
+            "description": "where in the row, e.g. [\"staff_post\", \"account\", \"kind\"]; "
+            "empty when the row as a whole is at fault"},
+    "message": _STR,
 }, "why a row was not decided")
 
 DECISION_SCHEMA: dict[str, Any] = {
@@ -88,12 +90,12 @@ DECISION_SCHEMA: dict[str, Any] = {
         "error": {**_OPT_STR, "description": "why the row was not decided, in one line"},
         "detected": {**_STRS, "description": "labels a detector added to the caller's"},
         "subject_id": {**_OPT_STR, "description": "the subject's own `id`, passed through"},
+        "error_detail": {"type": "array", "items": _ROW_ERROR,
+                         "description": "each reason the row was not decided, structured"},
         "line": {"type": "integer", "minimum": 1,
                  "description": "command line, JSON Lines input: the line the row was on"},
-        "errors": {"type": "array", "items": _ROW_ERROR,
-                   "description": "command line: each reason the row was not decided"},
     }, "what a policy decides for one subject (`Decision.to_dict()`, a `decide` output row)",
-        optional=("line", "errors")),
+        optional=("line",)),
 }
 
 RECORD_SCHEMA: dict[str, Any] = {

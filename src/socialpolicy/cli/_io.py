@@ -13,9 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Literal, TextIO
 
-from pydantic import ValidationError
-
-from ..vocab import SCALES
+from ..decision import RowError
 
 #: Exit codes, shared by every command (the README's command-line section has the table).
 EXIT_OK = 0
@@ -27,30 +25,14 @@ EXIT_CANNOT_RUN = 2
 #: Ran, and found problems: lint or coverage findings, records that would now be decided
 #: differently.
 EXIT_PROBLEMS = 3
-#: Ran, but some rows were not decided (invalid input, or the engine failed on them); every
-#: other row was decided and printed.
+#: Ran, but some rows were not decided (invalid input, or deciding them failed: the row says
+#: why); every other row was decided and printed.
 EXIT_ROWS_NOT_DECIDED = 4
-#: A bug: an unexpected exception (the traceback goes to stderr). Never 1.
+#: A bug outside any row: an unexpected exception (the traceback goes to stderr). Never 1.
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
 BOM = "\ufeff"
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """Why a row was not decided: a stable type, the field's location and a message."""
-
-    type: str
-    loc: tuple[str | int, ...]
-    msg: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"type": self.type, "loc": list(self.loc), "msg": self.msg}
-
-    def __str__(self) -> str:
-        where = ".".join(map(str, self.loc))
-        return f"{where}: {self.msg}" if where else self.msg
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,22 +46,10 @@ class Row:
     errors: tuple[RowError, ...] = ()
 
 
-def validation_errors(exc: ValidationError) -> tuple[RowError, ...]:
-    """Pydantic's errors as RowErrors, with locations relative to the subject."""
-    errors = []
-    for error in exc.errors(include_url=False):
-        loc = tuple(error["loc"])
-        if loc and loc[0] in SCALES:  # the union's tag, not a field of the subject
-            loc = loc[1:]
-        kind, msg = error["type"], error["msg"]
-        if kind in ("union_tag_not_found", "union_tag_invalid"):
-            loc = ("kind",)
-            given = "missing" if kind == "union_tag_not_found" else "not a subject kind"
-            msg = (f"`kind` is {given}; give one of: " + ", ".join(f'"{k}"' for k in SCALES))
-        elif kind == "model_attributes_type" and not loc:
-            msg = "a subject is a JSON object with a `kind`"
-        errors.append(RowError(kind, loc, msg))
-    return tuple(errors)
+def describe(error: RowError) -> str:
+    """One line: where, then what."""
+    where = ".".join(map(str, error.loc))
+    return f"{where}: {error.message}" if where else error.message
 
 
 class _Repeated(dict[str, Any]):
@@ -214,7 +184,7 @@ def read_subjects(stream: BinaryIO | TextIO | Iterable[bytes | str]) -> list[Any
     values = []
     for row in SubjectReader(stream):
         if row.errors:
-            raise ValueError("; ".join(map(str, row.errors)))
+            raise ValueError("; ".join(map(describe, row.errors)))
         values.append(row.value)
     return values
 

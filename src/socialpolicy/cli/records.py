@@ -17,6 +17,7 @@ from ._io import (
     EXIT_ROWS_NOT_DECIDED,
     JsonLinesWriter,
     SubjectReader,
+    describe,
 )
 from .subjects import open_input
 
@@ -33,7 +34,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         for row in SubjectReader(stream):
             result = (verify_record(row.index, row.value, policies) if not row.errors else
                       Verification(row.index, None, None, "unverifiable",
-                                   reasons=[str(error) for error in row.errors]))
+                                   reasons=[describe(error) for error in row.errors]))
             counts[result.status] += 1
             if writer is not None:
                 writer.write(result.to_dict())

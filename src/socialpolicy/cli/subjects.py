@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -13,23 +14,22 @@ from typing import IO, Any, TextIO
 
 from pydantic import ValidationError
 
+from .._batch import error_decision
 from ..decision import Decision
 from ..engine import Policy, load_policy
 from ..engines import ENGINE_NAMES
-from ..errors import EngineError, SocialPolicyError
+from ..errors import SocialPolicyError
 from ..subjects import subject_adapter
 from ..vocab import SCALES, Outcome, severity
 from ._io import (
     EXIT_FAIL_ON,
-    EXIT_INTERNAL,
     EXIT_OK,
     EXIT_ROWS_NOT_DECIDED,
     JsonArrayWriter,
     JsonLinesWriter,
     Row,
-    RowError,
     SubjectReader,
-    validation_errors,
+    describe,
 )
 
 _FORMATTER = argparse.RawDescriptionHelpFormatter
@@ -71,22 +71,18 @@ class Tally:
     words: frozenset[str] = frozenset()
     decided: int = 0
     not_decided: int = 0
-    internal: int = 0
     failed: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
 
-    def add(self, decision: Decision, errors: tuple[RowError, ...]) -> None:
-        if errors:
+    def add(self, decision: Decision) -> None:
+        if decision.outcome == Outcome.ERROR:
             self.not_decided += 1
-            self.internal += any(e.type == "internal_error" for e in errors)
             return
         self.decided += 1
         self.outcomes[str(decision.outcome)] = self.outcomes.get(str(decision.outcome), 0) + 1
         self.failed += fails(decision, self.words)
 
     def exit_code(self) -> int:
-        if self.internal:
-            return EXIT_INTERNAL
         if self.not_decided:
             return EXIT_ROWS_NOT_DECIDED
         return EXIT_FAIL_ON if self.failed else EXIT_OK
@@ -103,59 +99,50 @@ class Tally:
 
 # ---- deciding rows --------------------------------------------------------------------------
 
-def _error_decision(policy: Policy, row: Row, errors: tuple[RowError, ...],
-                    reason: str) -> Decision:
+def unreadable(policy: Policy, row: Row) -> Decision:
+    """The error decision for a row that could not even be read (not UTF-8, not JSON, a
+    repeated key), in the same shape as the library's own error decisions."""
     value = row.value if isinstance(row.value, dict) else {}
     kind = value.get("kind")
     kind = kind if isinstance(kind, str) and kind in SCALES else None  # any JSON may be here
     subject_id = value.get("id") if isinstance(value.get("id"), str) else None
     return Decision(outcome=Outcome.ERROR, policy_id=policy.id, policy_version=policy.version,
-                    kind=kind, reason=reason, engine=policy.engine, row=row.index,
-                    error="; ".join(map(str, errors)), subject_id=subject_id,
-                    policy_digest=policy.digest)
+                    kind=kind, reason=f"row {row.index} is not a valid subject",
+                    engine=policy.engine, row=row.index,
+                    error="; ".join(map(describe, row.errors)), error_detail=row.errors,
+                    subject_id=subject_id, policy_digest=policy.digest)
 
 
-def decide_rows(policy: Policy, rows: Iterable[Row]
-                ) -> Iterator[tuple[Row, Decision, tuple[RowError, ...]]]:
-    """Each row decided, or an error decision in its place with structured errors: one
-    result per row, in order, whatever the row holds."""
-    for row in rows:
-        errors = row.errors
-        if not errors:
-            try:
-                subject = subject_adapter.validate_python(row.value)
-            except ValidationError as exc:
-                errors = validation_errors(exc)
-            else:
-                try:
-                    yield row, policy.decide(subject), ()
-                    continue
-                except EngineError as exc:
-                    errors = (RowError("engine_error", (), str(exc)),)
-                except (SocialPolicyError, ValueError, OverflowError) as exc:
-                    errors = (RowError("decision_error", (), str(exc)),)
-                except Exception as exc:  # a bug: report it in place, exit with its own code
-                    errors = (RowError("internal_error", (), f"{type(exc).__name__}: {exc}"),)
-        reason = (f"row {row.index} is not a valid subject" if errors[0].type not in (
-            "engine_error", "decision_error", "internal_error")
-            else f"row {row.index} could not be decided")
-        yield row, _error_decision(policy, row, errors, reason), errors
+_UNREAD = object()  # stands in for an unreadable row; its decision is replaced
 
 
-def _item(row: Row, decision: Decision, errors: tuple[RowError, ...]) -> dict[str, Any]:
+def decide_rows(policy: Policy, rows: Iterable[Row]) -> Iterator[tuple[Row, Decision]]:
+    """Each row with its decision, or an error decision in its place (`error`, and the
+    problems structured in `error_detail`): one result per row, in order, streamed."""
+    pending: deque[Row] = deque()
+
+    def values() -> Iterator[Any]:
+        for row in rows:
+            pending.append(row)
+            yield _UNREAD if row.errors else row.value
+
+    for decision in policy.decide_iter(values()):
+        row = pending.popleft()
+        yield row, (unreadable(policy, row) if row.errors else decision)
+
+
+def _item(row: Row, decision: Decision) -> dict[str, Any]:
     item = decision.to_dict()
     item["row"] = row.index
     if row.line is not None:
         item["line"] = row.line
-    if errors:
-        item["errors"] = [e.to_dict() for e in errors]
     return item
 
 
-def _text(row: Row, decision: Decision, errors: tuple[RowError, ...], out: TextIO) -> None:
+def _text(row: Row, decision: Decision, out: TextIO) -> None:
     out.write(f"[{row.index}] " + decision.summary() + "\n")
-    for error in errors:
-        out.write(f"  error[{error.type}]: {error}\n")
+    for error in decision.error_detail:
+        out.write(f"  error[{error.type}]: {describe(error)}\n")
     out.write("\n")
     out.flush()
 
@@ -192,16 +179,16 @@ def _cmd_decide(args: argparse.Namespace) -> int:
         writer = (JsonArrayWriter(sys.stdout) if fmt == "json" else
                   JsonLinesWriter(sys.stdout) if fmt == "jsonl" else None)
         pending = rows if first is None else _prepend(first, rows)
-        for row, decision, errors in decide_rows(policy, pending):
+        for row, decision in decide_rows(policy, pending):
             if writer is None:
-                _text(row, decision, errors, sys.stdout)
+                _text(row, decision, sys.stdout)
             else:
-                writer.write(_item(row, decision, errors))
-            if records is not None and not errors:
+                writer.write(_item(row, decision))
+            if records is not None and decision.outcome != Outcome.ERROR:
                 record = decision.record(include_subject=not args.records_without_subject)
                 records.write(json.dumps(record, ensure_ascii=False) + "\n")
                 records.flush()
-            tally.add(decision, errors)
+            tally.add(decision)
         if writer is not None:
             writer.close()
     if args.summary:
@@ -219,26 +206,25 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     tally = Tally(args.fail_on or frozenset())
     with open_input(args.file) as stream:
         for row in SubjectReader(stream):
-            errors = row.errors
-            if not errors:
+            if row.errors:
+                decision = unreadable(policy, row)
+            else:
                 try:
                     subject = subject_adapter.validate_python(row.value)
                     explanation = policy.explain(subject)
                     why_not = policy.why_not(subject, args.why_not) if args.why_not else None
-                except ValidationError as exc:
-                    errors = validation_errors(exc)
-                except (SocialPolicyError, ValueError, OverflowError) as exc:
-                    errors = (RowError("decision_error", (), str(exc)),)
+                except (ValidationError, SocialPolicyError, ValueError, OverflowError) as exc:
+                    decision = error_decision(policy, row.index, row.value, exc)
                 else:
                     sys.stdout.write(f"== row {row.index}\n{explanation}\n\n")
                     if why_not is not None:
                         sys.stdout.write(f"{why_not}\n\n")
                     sys.stdout.flush()
-                    tally.add(explanation.decision, ())
+                    tally.add(explanation.decision)
                     continue
             sys.stdout.write(f"== row {row.index}: not decided\n" + "".join(
-                f"  error[{e.type}]: {e}\n" for e in errors) + "\n")
-            tally.add(_error_decision(policy, row, errors, "not decided"), errors)
+                f"  error[{e.type}]: {describe(e)}\n" for e in decision.error_detail) + "\n")
+            tally.add(decision)
     return tally.exit_code()
 
 
@@ -258,7 +244,8 @@ _DECIDE_EXAMPLES = """\
 input: JSON Lines (one subject per line, streamed: output starts at once and memory stays
 flat), or one JSON array or object. Each subject has "kind": "comment", "staff_post" or
 "account_request", and may carry your own "id" (echoed as subject_id). A bad line becomes an
-error row in place (outcome "error", with "errors": [{type, loc, msg}]) and the rest go on.
+error row in place (outcome "error", with "error_detail": [{type, loc, message}]) and the rest
+go on.
 
 examples:
   socialpolicy decide --policy mse_icb comments.jsonl > decisions.jsonl
@@ -269,7 +256,7 @@ examples:
 
 exit codes: 0 every row decided, whatever the outcomes; 1 --fail-on matched; 2 could not run
 (bad policy, unreadable file, bad arguments); 4 some rows not decided (the rest were);
-70 internal error.
+70 internal error outside any row.
 """
 
 _EXPLAIN_EXAMPLES = """\
