@@ -3,8 +3,9 @@
 Exit codes (every command): 0 ran; 1 `--fail-on` matched (opt-in; `test`: a case failed);
 2 could not run (bad arguments, a bad policy, an unreadable file); 3 ran and found problems
 (lint, coverage, records that would now be decided differently); 4 some rows were not decided
-(the others were); 70 internal error outside any row (a bug, with its traceback); 130 interrupted. An adverse
-decision is ordinary data, never by itself a failure, and a crash is never reported as 1.
+(the others were); 70 internal error outside any row (a bug, with its traceback); 130
+interrupted. An adverse decision is ordinary data, never by itself a failure, and a crash is
+never reported as 1.
 """
 
 from __future__ import annotations
