@@ -142,6 +142,6 @@ def test_explain_why_not_on_the_command_line(tmp_path: Any, capsys: Any) -> None
     code = main(["explain", "--policy", "mse_icb", "--engine", "reference", str(path),
                  "--why-not", "delete"])
     out = capsys.readouterr().out
-    assert code == 1
+    assert code == 0  # an adverse outcome is ordinary data; failing on it is opt-in
     assert "why not delete? (decided hide)" in out
     assert "`platform`: x -> " in out
