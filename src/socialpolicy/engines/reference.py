@@ -2,8 +2,8 @@
 
 Each kind's rules are compiled once, at load, into one Python function: walking the IR tree on
 every decision cost most of the engine's time. The generated source holds only operators and
-indices into a tuple of constants, never a key or value from the policy file, so a policy can
-not inject code. `conditions.evaluate` stays the semantic oracle: `fired_interpreted` uses it,
+names bound to constants, never a key or value from the policy file, so a policy cannot
+inject code. `conditions.evaluate` stays the semantic oracle: `fired_interpreted` uses it,
 explanations use it, and the differential tests compare the two.
 """
 
@@ -20,16 +20,25 @@ FiredFunction = Callable[[Mapping[str, Any]], frozenset[str]]
 
 
 class _Source:
-    """Accumulates the constants the generated expression refers to by index."""
+    """Accumulates the names the generated function binds: each fact key read once into a
+    local, each constant passed as a default argument (fast local loads, no lookups)."""
 
     def __init__(self) -> None:
         self.constants: list[Any] = []
+        self.keys: dict[str, str] = {}
 
     def const(self, value: Any) -> str:
         if not (value is None or isinstance(value, bool | int | float | str)):
             raise ValueError(f"cannot compile a condition value of type `{type(value).__name__}`")
         self.constants.append(value)
-        return f"c[{len(self.constants) - 1}]"
+        return f"c{len(self.constants) - 1}"
+
+    def key(self, key: Any) -> str:
+        if not isinstance(key, str):
+            raise ValueError(f"cannot compile a fact key of type `{type(key).__name__}`")
+        if key not in self.keys:
+            self.keys[key] = f"v{len(self.keys)}"
+        return self.keys[key]
 
     def expression(self, ir: Mapping[str, Any]) -> str:
         """The condition as a Python expression with the interpreter's short-circuit order."""
@@ -41,18 +50,27 @@ class _Source:
         op = _OPS.get(ir["op"])
         if op is None:
             raise ValueError(f"unknown operator `{ir['op']}` in compiled condition")
-        return f"(f[{self.const(ir['key'])}] {op} {self.const(ir['value'])})"
+        return f"({self.key(ir['key'])} {op} {self.const(ir['value'])})"
 
 
 def compile_rules(rules: list[dict[str, Any]]) -> FiredFunction:
-    """One function returning the ids of `rules` whose conditions hold over a fact mapping."""
+    """One function returning the ids of `rules` whose conditions hold over a fact mapping.
+
+    Every fact key the rules read is looked up once, up front (facts from `signals.derive`
+    always hold every key of their kind), then each rule is one boolean expression."""
     source = _Source()
-    lines = ["def fired(f):", "    out = []"]
+    body = []
     for rule in rules:
         test = source.expression(rule["when"])
-        lines.append(f"    if {test}: out.append({source.const(rule['id'])})")
-    lines.append("    return frozenset(out)")
-    namespace: dict[str, Any] = {"c": tuple(source.constants)}
+        body.append(f"    if {test}: out.append({source.const(rule['id'])})")
+    constants = [source.const(key) for key in source.keys]
+    params = "".join(f", {name}={name}" for name in
+                     (f"c{i}" for i in range(len(source.constants))))
+    lines = [f"def fired(f{params}):", "    out = []",
+             *(f"    {local} = f[{const}]"
+               for local, const in zip(source.keys.values(), constants, strict=True)),
+             *body, "    return frozenset(out)"]
+    namespace: dict[str, Any] = {f"c{i}": value for i, value in enumerate(source.constants)}
     exec(compile("\n".join(lines), "<socialpolicy rules>", "exec"), namespace)
     function: FiredFunction = namespace["fired"]
     return function
