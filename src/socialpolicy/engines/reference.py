@@ -37,7 +37,7 @@ class _Source:
         if not isinstance(key, str):
             raise ValueError(f"cannot compile a fact key of type `{type(key).__name__}`")
         if key not in self.keys:
-            self.keys[key] = f"v{len(self.keys)}"
+            self.keys[key] = f"k{len(self.keys)}"
         return self.keys[key]
 
     def expression(self, ir: Mapping[str, Any]) -> str:
