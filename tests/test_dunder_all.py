@@ -18,5 +18,5 @@ def test_all_is_sorted_and_exact() -> None:
 
 def test_contract_names_exist() -> None:
     for name in ("available_policies", "load_policy", "decide", "Comment", "StaffPost",
-                 "AccountRequest", "Action", "Citation", "Finding", "Decision"):
+                 "AccountRequest", "Action", "Citation", "Finding", "Decision", "run_cases"):
         assert hasattr(sp, name), name

@@ -15,6 +15,7 @@ import typing as _typing
 # and durable_rules load only when something needs them. Add a public name here and to
 # `__all__`; the TYPE_CHECKING block below keeps type checkers and IDEs informed.
 _LAZY: dict[str, str] = {
+    "run_cases": "analysis.cases",
     "compare_policies": "analysis.compare",
     "check_coverage": "analysis.coverage",
     "diff_policies": "analysis.diff",
@@ -29,6 +30,7 @@ _LAZY: dict[str, str] = {
 }
 
 if _typing.TYPE_CHECKING:
+    from .analysis.cases import run_cases
     from .analysis.compare import compare_policies
     from .analysis.coverage import check_coverage
     from .analysis.diff import diff_policies
@@ -92,5 +94,6 @@ __all__ = [
     "diff_policies",
     "lint",
     "load_policy",
+    "run_cases",
     "to_frame",
 ]

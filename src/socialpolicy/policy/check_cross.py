@@ -15,7 +15,13 @@ from ..signals import derive
 from ..vocab import SubjectKind
 from .check_base import CheckBase
 from .model import Clause, KindPolicy, PolicyDocument, Position, Rule, example_subject
-from .sources import verbatim_problem
+from .sources import (
+    MAX_SOURCE_BYTES,
+    normalise,
+    resolve_source,
+    source_name_problem,
+    verbatim_problem,
+)
 
 
 class CrossChecks(CheckBase):
@@ -23,16 +29,35 @@ class CrossChecks(CheckBase):
 
     def verbatim(self, source_file: str | None, clauses: list[Clause],
                  top: Mapping[str, Any]) -> None:
+        """Each clause's text must appear in the source document, which must be a bare file
+        name inside `sources/` beside the policy: a policy file can never read another file."""
         if source_file is None:
             return
         base = self.sources_dir or Path(self.doc.file).parent / "sources"
-        source = base / source_file
-        if not source.is_file():
+        bad_name = source_name_problem(source_file)
+        if bad_name:
+            self.report(("source_file",), "bad-source-file",
+                        f"`source_file` `{source_file}` is not allowed: {bad_name}",
+                        f"put the document in `{base.name}/` beside the policy file and give "
+                        "only its file name, e.g. `source_file: policy.txt`")
+            return
+        source = resolve_source(source_file, base)
+        if source is None:
             self.report(("source_file",), "missing-source",
                         f"source document `{source_file}` not found next to the policy",
                         f"put it in `{base.name}/` beside the policy file or drop `source_file`")
             return
-        text = source.read_text(encoding="utf-8")
+        try:
+            raw = source.read_bytes() if source.stat().st_size <= MAX_SOURCE_BYTES else None
+            text = None if raw is None else normalise(raw.decode("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            text = None
+        if text is None:
+            self.report(("source_file",), "bad-source-file",
+                        f"source document `{source_file}` cannot be read as UTF-8 text of at "
+                        f"most {MAX_SOURCE_BYTES:,} bytes",
+                        "save the source document as plain UTF-8 text")
+            return
         for i, clause in enumerate(clauses):
             problem = verbatim_problem(clause.text, text)
             if problem:
