@@ -91,6 +91,7 @@ def test_fixture_policy_is_clean() -> None:
     ("{field: author_prior_removals, ge: 2}",
      "{field: author_prior_removals, in: [" + ", ".join(map(str, range(2, 602))) + "]}",
      "durable-limit"),
+    ("names: [", "source_file: ../secret.txt\nnames: [", "bad-source-file"),
 ])
 def test_each_problem_has_a_stable_code(tmp_path: Path, old: str, new: str,
                                         code: str | None) -> None:

@@ -188,3 +188,23 @@ def test_a_sixth_policy_gets_a_comparison_column(tmp_path: Path) -> None:
     assert comparison.cell("patient_information", "mhra") == "no clause"
     assert comparison.cell("journalists", "example_trust") == "no clause"
     assert "| `mhra` | `example_trust` |" in comparison.to_markdown()
+
+
+def test_a_sixth_policy_runs_its_tests_as_the_how_to_ends(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from socialpolicy.cli import main
+
+    path = write_sixth_policy(tmp_path)
+    (tmp_path / "cases").mkdir()
+    cases = tmp_path / "cases" / "example_trust.yaml"
+    cases.write_text(CASES.replace("outcome: delete", "outcome: hide"), encoding="utf-8")
+    assert main(["test", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert (f"{cases}:3:5: FAILED case `abuse on facebook is deleted` (example_trust, durable "
+            "engine)\n  the decision differs from the expectation\n"
+            "  outcome: expected hide, got delete   <-- differs\n"
+            "  cites: expected [3.1], got [3.1]\n  rules fired: [abuse-delete]\n") in out
+    assert out.splitlines()[-1] == "18 passed, 2 failed"
+    cases.write_text(CASES, encoding="utf-8")
+    assert main(["test", str(path)]) == 0
+    assert capsys.readouterr().out == "20 passed, 0 failed\n"
