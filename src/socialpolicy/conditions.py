@@ -19,6 +19,8 @@ from .vocab import DERIVED_FACTS, LABELS, SubjectKind, closest
 
 Op = Literal["eq", "ne", "lt", "le", "gt", "ge"]
 COMPARISONS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge")
+#: The largest number a condition may test a whole-number field against.
+MAX_THRESHOLD = 1_000_000
 _NEGATED: dict[str, Op] = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
 
 
@@ -89,7 +91,7 @@ def parse(data: Any, kind: SubjectKind, path: Path, report: Report) -> Condition
         return _parse_label(value, kind, (*path, form), report)
     if form == "fact":
         known = DERIVED_FACTS[kind]
-        if value not in known:
+        if not isinstance(value, str) or value not in known:
             guess = closest(str(value), known)
             report((*path, form), "unknown-fact", f"unknown {kind} fact `{value}`",
                    f"did you mean `{guess}`?" if guess else "known facts: " + ", ".join(known))
@@ -113,7 +115,7 @@ def parse(data: Any, kind: SubjectKind, path: Path, report: Report) -> Condition
 
 def _parse_label(value: Any, kind: SubjectKind, path: Path, report: Report) -> Condition | None:
     known = LABELS[kind]
-    if value not in known:
+    if not isinstance(value, str) or value not in known:
         guess = closest(str(value), known)
         hint = f"did you mean `{guess}`?" if guess else f"{kind} labels are listed in DESIGN 3"
         report(path, "unknown-label", f"unknown {kind} label `{value}`", hint)
@@ -154,7 +156,8 @@ def _parse_field(data: Mapping[str, Any], kind: SubjectKind, path: Path,
         problem = _value_problem(spec.type, spec.choices, item)
         if problem:
             guess = closest(str(item), spec.choices) if spec.choices else None
-            report(where, "bad-value", f"{problem} for field `{name}`",
+            code = "out-of-range" if "out of range" in problem else "bad-value"
+            report(where, code, f"{problem} for field `{name}`",
                    f"did you mean `{guess}`?" if guess else _type_hint(spec.type, spec.choices))
             return None
     return FieldTest(name, cast(Any, op), tuple(value) if op == "in" else value)
@@ -168,6 +171,9 @@ def _value_problem(field_type: str, choices: tuple[str, ...], value: Any) -> str
     if field_type == "int" and (isinstance(value, bool) or not isinstance(value, int)):
         # Never compare text with numbers: the durable engine would say '11' > 10.
         return f"`{value}` is not a whole number"
+    if field_type == "int" and not 0 <= value <= MAX_THRESHOLD:
+        # Both engines compare exactly only well inside 64 bits; counts are small anyway.
+        return f"`{value}` is out of range (0 to {MAX_THRESHOLD:,})"
     return None
 
 

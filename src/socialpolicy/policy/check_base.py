@@ -25,12 +25,23 @@ class CheckBase:
         self.doc = doc
         self.sources_dir = sources_dir
         self.problems: list[Diagnostic] = []
+        #: Ids of clauses whose entries failed: citing them is not a second mistake.
+        self.broken_clauses: set[str] = set()
+        #: Whether some clause entry could not be read far enough to know its id.
+        self.clause_lost = False
 
     # ---- reporting and shape helpers ----------------------------------------------------------
 
     def report(self, path: YamlPath, code: str, message: str, hint: str | None = None,
-               at_key: bool = False) -> None:
-        self.problems.append(self.doc.diagnostic(path, code, message, hint, at_key=at_key))
+               at_key: bool = False, severity: str = "error") -> None:
+        """Record a problem, unless the value was already reported by the YAML layer (root
+        cause first: one mistake, one diagnostic)."""
+        if self.doc.already_reported(path):
+            return
+        self.problems.append(self.doc.diagnostic(path, code, message, hint, severity, at_key))
+
+    def has_errors(self) -> bool:
+        return any(problem.severity == "error" for problem in self.problems)
 
     def position(self, path: YamlPath) -> Position:
         line, column = self.doc.position(path)
@@ -56,7 +67,7 @@ class CheckBase:
         return data
 
     def text(self, data: Mapping[str, Any], key: str, path: YamlPath,
-             required: bool = True) -> str | None:
+             required: bool = True, longest: int | None = None) -> str | None:
         value = data.get(key)
         if value is None:
             return None
@@ -64,14 +75,30 @@ class CheckBase:
             self.report((*path, key), "bad-type", f"`{key}` must be non-empty text",
                         "quote the value")
             return None
+        if longest is not None and len(value) > longest:
+            self.report((*path, key), "out-of-range", f"`{key}` is {len(value):,} characters "
+                        f"long, more than {longest}", "shorten it")
+            return None
         return value
 
-    def text_list(self, data: Mapping[str, Any], key: str, path: YamlPath) -> tuple[str, ...]:
+    def text_list(self, data: Mapping[str, Any], key: str, path: YamlPath,
+                  longest: int = 300, most: int = 50) -> tuple[str, ...]:
+        """A list of short texts; the bounds keep what detectors build from them small."""
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             self.report((*path, key), "bad-type", f"`{key}` must be a list of text",
                         f"write `{key}: [first, second]`")
             return ()
+        if len(value) > most:
+            self.report((*path, key), "out-of-range", f"`{key}` lists {len(value)} entries, "
+                        f"more than {most}", "keep the ones the policy needs")
+            return ()
+        for i, item in enumerate(value):
+            if len(item) > longest:
+                self.report((*path, key, i), "out-of-range", f"an entry of `{key}` is "
+                            f"{len(item):,} characters long, more than {longest}",
+                            "write the name or wording itself, nothing more")
+                return ()
         return tuple(value)
 
     def iso_date(self, data: Mapping[str, Any], key: str, path: YamlPath) -> date | None:
@@ -105,7 +132,7 @@ class CheckBase:
         result = []
         for i, item in enumerate(value):
             item = str(item)
-            if item not in clause_ids:
+            if item not in clause_ids and item not in self.broken_clauses:
                 guess = closest(item, clause_ids)
                 self.report((*path, "cites", i), "unknown-clause",
                             f"cites clause `{item}`, which is not in `clauses`",

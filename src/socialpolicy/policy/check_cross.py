@@ -12,9 +12,8 @@ from pydantic import ValidationError
 from .. import conditions
 from ..errors import Diagnostic
 from ..signals import derive
-from ..vocab import SubjectKind
 from .check_base import CheckBase
-from .model import Clause, KindPolicy, PolicyDocument, Position, Rule, example_subject
+from .model import Clause, PolicyDocument, Position, Rule, example_subject
 from .sources import (
     MAX_SOURCE_BYTES,
     normalise,
@@ -65,24 +64,33 @@ class CrossChecks(CheckBase):
                             f"clause `{clause.id}` text is not in `{source_file}`", problem)
 
     def traceability(self, clauses: list[Clause], rules: list[Rule],
-                     kinds: Mapping[SubjectKind, KindPolicy]) -> None:
-        cited: set[str] = {c for rule in rules for c in rule.cites}
-        for policy in kinds.values():
-            cited.update(policy.default.cites if policy.default else ())
-            cited.update(policy.scope.cites if policy.scope else ())
+                     top: Mapping[str, Any]) -> None:
+        """Encoded clauses must be cited. Citations are read from the file as written, so a
+        rule that failed its own checks still counts: its clauses are not uncited as well."""
+        rule_entries = top.get("rules")
+        entries = list(rule_entries) if isinstance(rule_entries, list) else []
+        kinds = top.get("kinds")
+        for block in kinds.values() if isinstance(kinds, Mapping) else ():
+            if isinstance(block, Mapping):
+                entries += [block.get("default"), block.get("scope")]
+        cited: set[str] = set()
+        for entry in entries:
+            if isinstance(entry, Mapping) and isinstance(entry.get("cites"), list):
+                cited.update(str(clause_id) for clause_id in entry["cites"])
         statuses = {clause.id: clause.status for clause in clauses}
         for i, clause in enumerate(clauses):
             if clause.status == "encoded" and clause.id not in cited:
                 self.report(("clauses", i, "status"), "uncited-clause",
                             f"clause `{clause.id}` is encoded but no rule cites it",
                             "cite it from a rule, or mark it not_encodable with a reason")
-        for i, rule in enumerate(rules):
+        for rule in rules:
             for clause_id in rule.cites:
                 if statuses.get(clause_id, "encoded") != "encoded":
-                    self.report(("rules", i, "cites"), "cites-unencoded",
-                                f"rule `{rule.id}` cites `{clause_id}`, whose status is "
-                                f"`{statuses[clause_id]}`",
-                                "set the clause's status to encoded or cite another clause")
+                    self.problems.append(Diagnostic(
+                        "cites-unencoded", f"rule `{rule.id}` cites `{clause_id}`, whose status "
+                        f"is `{statuses[clause_id]}`", rule.position.file, rule.position.line,
+                        rule.position.column,
+                        "set the clause's status to encoded or cite another clause"))
 
     def examples(self, document: PolicyDocument) -> None:
         for i, rule in enumerate(document.rules):

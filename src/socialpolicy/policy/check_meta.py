@@ -10,11 +10,13 @@ from typing import Any, cast
 
 from .._yaml import Path as YamlPath
 from ..timing import WEEKDAYS, WorkingHours
-from ..vocab import SUBJECT_KINDS, TOPICS, SubjectKind
+from ..vocab import SUBJECT_KINDS, TOPICS, SubjectKind, closest
 from .check_base import CheckBase
 from .model import PublicContacts, Topic
 
 _TOPIC_SUMMARY_MAX = 120
+#: The bank-holiday calendars working time can skip: England, Northern Ireland, Scotland, Wales.
+_HOLIDAY_REGIONS = ("ENG", "NIR", "SCT", "WLS")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
 
@@ -84,6 +86,14 @@ class MetaChecks(CheckBase):
         if not isinstance(days, list) or not days or any(d not in WEEKDAYS for d in days):
             self.report((*path, "days"), "bad-value", "`days` must list weekdays",
                         "write e.g. `days: [mon, tue, wed, thu, fri]`")
+            return None
+        region = entry.get("holidays")
+        if region is not None and region not in _HOLIDAY_REGIONS:
+            guess = closest(str(region), _HOLIDAY_REGIONS)
+            self.report((*path, "holidays"), "bad-value",
+                        f"`{region}` is not a UK bank-holiday region",
+                        f"did you mean `{guess}`?" if guess else
+                        "use one of " + ", ".join(_HOLIDAY_REGIONS) + ", or null for none")
             return None
         try:
             return WorkingHours(str(entry["timezone"]), bounds[0], bounds[1],

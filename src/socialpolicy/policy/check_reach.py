@@ -24,6 +24,14 @@ class ReachChecks(CheckBase):
             in_scope = {rule.id: ({"all": [conditions.to_ir(scope.when), compiled[rule.id]]}
                                   if scope else compiled[rule.id]) for _, rule in rules}
             for i, rule in rules:
+                if not satisfiability.within_budget(in_scope[rule.id]):
+                    self.report(("rules", i, "when"), "analysis-skipped",
+                                f"analysis skipped: rule `{rule.id}` too large (its conditions "
+                                f"expand to more than {satisfiability.LIMIT:,} cases), so "
+                                "whether it can fire or is shadowed was not checked",
+                                "split it into smaller rules, or accept the skipped check",
+                                severity="warning")
+                    continue
                 if not satisfiability.satisfiable(kind, in_scope[rule.id]):
                     self.report(("rules", i, "when"), "unreachable-rule",
                                 f"rule `{rule.id}` can never fire: its conditions contradict "

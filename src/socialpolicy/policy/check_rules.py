@@ -13,6 +13,8 @@ from ..vocab import ACTION_KINDS, ACTIONS_NEEDING_TARGET, SUBJECT_KINDS, Subject
 from .check_base import SNAKE, CheckBase
 from .model import ActionSpec, Example, Fallback, Rule
 
+#: A year of working days: any response time longer than that is a mistake.
+MAX_WORKING_DAYS = 260
 _RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -124,6 +126,11 @@ class RuleChecks(CheckBase):
             self.report((*path, "working_days"), "bad-value",
                         f"`{days}` is not a positive whole number of working days",
                         "write e.g. `working_days: 2`")
+            return None
+        if isinstance(days, int) and days > MAX_WORKING_DAYS:
+            self.report((*path, "working_days"), "out-of-range",
+                        f"`{days}` working days is out of range (1 to {MAX_WORKING_DAYS})",
+                        "a response time is a few working days, e.g. `working_days: 2`")
             return None
         return cast(int | None, days)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -52,21 +53,23 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
         kinds = self.kinds(top.get("kinds"), clause_ids, rules)
         hours = self.working_hours(top.get("working_hours"))
         defaults = self.example_defaults(top.get("example_defaults"))
-        names = self.text_list(top, "names", ())
+        names = self.text_list(top, "names", (), longest=100)
         disclaimers = self.text_list(top, "disclaimers", ())
         contacts = self.public_contacts(top.get("public_contacts"))
+        self.text(top, "organisation", (), longest=200)
+        self.text(top, "title", (), longest=300)
         source_file = self.text(top, "source_file", ())
         seed_file = self.text(top, "seed_file", ())
         topics = self.topics(top.get("topics"), clause_ids)
         invariants = self.invariants(top.get("invariants", []), clause_ids)
         self.verbatim(source_file, clauses, top)
-        self.traceability(clauses, rules, kinds)
+        self.traceability(clauses, rules, top)
         for rule in rules:
             if rule.respond_within_working_days is not None and hours is None:
                 self.report(("working_hours",), "needs-working-hours",
                             f"rule `{rule.id}` sets respond_within but the policy has no "
                             "working_hours", "add a `working_hours:` block")
-        if self.problems:
+        if self.has_errors():
             return None
         document = PolicyDocument(
             id=cast(str, policy_id), organisation=cast(str, top["organisation"]),
@@ -81,7 +84,7 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
         )
         self.reachability(document)
         self.examples(document)
-        return None if self.problems else document
+        return None if self.has_errors() else document
 
     def clauses(self, data: Any) -> list[Clause]:
         if not isinstance(data, list):
@@ -95,11 +98,13 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
             entry = self.mapping(item, path, "a clause", ("id", "title", "text", "status"),
                                  ("reason", "note"))
             if entry is None:
+                self.clause_lost = True
                 continue
             clause_id = entry.get("id")
             if not isinstance(clause_id, str):
                 self.report((*path, "id"), "bad-id", f"clause id `{clause_id}` must be text",
                             f'quote it: id: "{clause_id}"')
+                self.clause_lost = True
                 continue
             if not _CLAUSE_ID.match(clause_id):
                 self.report((*path, "id"), "bad-id", f"clause id `{clause_id}` does not follow "
@@ -116,6 +121,7 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
                 self.report((*path, "status"), "bad-value", f"unknown clause status `{status}`",
                             f"did you mean `{guess}`?" if guess else
                             "use encoded, not_encodable or out_of_scope")
+                self.broken_clauses.add(clause_id)
                 continue
             reason = self.text(entry, "reason", path)
             if status != "encoded" and not reason:
@@ -124,18 +130,42 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
                             "add `reason:` saying why it cannot be or is not encoded")
             title, text = self.text(entry, "title", path), self.text(entry, "text", path)
             if title is None or text is None:
+                self.broken_clauses.add(clause_id)
                 continue
             result.append(Clause(clause_id, title, text, cast(ClauseStatus, status), reason,
                                  self.text(entry, "note", path), self.position(path)))
         return result
 
 
+#: Problems that only say "something is missing", by the top-level block whose loss (to a
+#: syntax error) would explain them.
+_KNOCK_ONS = {"unknown-clause": ("clauses",)}
+#: After a syntax error blanked part of the file, problems of absence or shape anywhere may be
+#: knock-ons of it (a block half blanked reads as null): they wait until the syntax is fixed.
+_AFTER_SYNTAX = frozenset({"missing-field", "bad-type", "missing-default",
+                           "needs-working-hours", "uncited-clause", "missing-examples",
+                           "missing-citation"})
+
+
 def check(doc: Document, sources_dir: Path | None = None
           ) -> tuple[PolicyDocument | None, list[Diagnostic]]:
-    """Check a parsed policy file; the document is returned only if there are no problems."""
+    """Check a parsed policy file; the document is returned only if there are no errors.
+
+    Root cause first: a problem that only follows from one already reported is left out (a
+    rule citing a clause whose entry failed, a clause left uncited because the rule citing it
+    failed, a key or clause "missing" from a part of the file a syntax error blanked)."""
     checker = _Checker(doc, sources_dir)
     document = checker.run()
-    return document, checker.problems
+    data = doc.data if isinstance(doc.data, Mapping) else {}
+    lost = set(doc.blanked) | ({"clauses"} if checker.clause_lost or not isinstance(
+        data.get("clauses"), list) else set())
+
+    def knock_on(problem: Diagnostic) -> bool:
+        if doc.blanked and problem.code in _AFTER_SYNTAX:
+            return True
+        return bool(lost.intersection(_KNOCK_ONS.get(problem.code, ())))
+
+    return document, [problem for problem in checker.problems if not knock_on(problem)]
 
 
 def digest(text: str) -> str:

@@ -10,12 +10,15 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, PolicyError, UnknownPolicyError
 from ..vocab import closest
 from .compiler import compile_policy
 from .model import PolicyDocument
+
+if TYPE_CHECKING:
+    from .._yaml import Document
 
 
 def _bundled_dir() -> Path:
@@ -52,21 +55,38 @@ class CompiledPolicy:
     ir: dict[str, Any]
 
 
+def _check(doc: Document) -> tuple[PolicyDocument | None, list[Diagnostic]]:
+    """The checker, with a last guard: a value of a shape no check foresaw becomes a diagnostic
+    (the fuzz tests keep this path unused), never a bare exception or a traceback in `lint`."""
+    from .checker import check
+
+    try:
+        return check(doc)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError,
+            RecursionError) as exc:
+        return None, [Diagnostic("unreadable-policy", f"the policy could not be checked: "
+                                 f"{type(exc).__name__}: {str(exc)[:200]}", doc.file, 1, 1,
+                                 "look for a value of an unexpected type or size; please "
+                                 "report this as a bug")]
+
+
 def _diagnose(path: Path) -> tuple[CompiledPolicy | None, list[Diagnostic]]:
+    """Every problem of the file; the compiled policy when none is an error (warnings, such as
+    an analysis skipped for size, do not stop a policy loading)."""
     # Imported here: a load served from the cache needs neither the YAML parser nor the checker.
     from .. import _yaml
     from ..engines._durable_rules import check_limits
-    from .checker import check, digest
+    from .checker import digest
 
-    text = path.read_text(encoding="utf-8")
-    doc, problems = _yaml.load(text, str(path))
+    data = path.read_bytes()
+    doc, problems = _yaml.load(data, str(path))
     if doc is None:
         return None, problems
-    document, more = check(doc)
-    problems = sorted(problems + more, key=lambda d: (d.line, d.column))
-    if document is None or problems:
+    document, more = _check(doc)
+    problems = sorted(problems + more, key=lambda d: (d.severity != "error", d.line, d.column))
+    if document is None or any(d.severity == "error" for d in problems):
         return None, problems
-    document = replace(document, digest=digest(text))
+    document = replace(document, digest=digest(data.decode("utf-8-sig")))
     ir = compile_policy(document)
     positions = {rule.id: rule.position for rule in document.rules}
     limits = []
@@ -75,8 +95,8 @@ def _diagnose(path: Path) -> tuple[CompiledPolicy | None, list[Diagnostic]]:
         limits.append(Diagnostic("durable-limit", problem.message, str(path),
                                  at.line if at else 1, at.column if at else 1, problem.hint))
     if limits:
-        return None, limits
-    return CompiledPolicy(document, ir), []
+        return None, limits + problems
+    return CompiledPolicy(document, ir), problems
 
 
 def compile_file(policy: str | Path) -> CompiledPolicy:
@@ -173,5 +193,5 @@ def cached_compile(path: Path) -> CompiledPolicy:
 def _compile_path(path: Path) -> CompiledPolicy:
     compiled, problems = _diagnose(path)
     if compiled is None:
-        raise PolicyError(problems)
+        raise PolicyError([d for d in problems if d.severity == "error"])
     return compiled

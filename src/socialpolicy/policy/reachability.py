@@ -3,8 +3,10 @@ say everything it says?
 
 Conditions are in negation normal form over keys with small domains (booleans, enums,
 non-negative integers), so satisfiability is decided by expanding to disjunctive normal form and
-checking each conjunction key by key. Expansion stops after `LIMIT` conjunctions and then answers
-"satisfiable" (never a false alarm).
+checking each conjunction key by key. The expansion is bounded: a condition whose normal form
+would have more than `LIMIT` conjunctions (24 "any of two labels" tests make 16 million) is not
+expanded at all, and the answer is "unsure" (satisfiable, not implied: never a false alarm), so
+the analysis costs at most `LIMIT` conjunctions per question however a rule is written.
 """
 
 from __future__ import annotations
@@ -87,8 +89,28 @@ def _consistent(kind: SubjectKind, atoms: list[Atom]) -> bool:
     return True
 
 
+def size(ir: IR, cap: int = LIMIT + 1) -> int:
+    """How many conjunctions the normal form of `ir` has, counted without expanding it (stops
+    counting at `cap`)."""
+    if "all" in ir:
+        total = 1
+        for part in ir["all"]:
+            total = min(cap, total * size(part, cap))
+        return total
+    if "any" in ir:
+        return min(cap, sum(size(part, cap) for part in ir["any"]))
+    return 1
+
+
+def within_budget(ir: IR) -> bool:
+    """Whether the analysis of `ir` stays within `LIMIT` conjunctions."""
+    return size(ir) <= LIMIT
+
+
 def satisfiable(kind: SubjectKind, ir: IR) -> bool:
     """Whether some subject of `kind` makes the condition true (True when unsure)."""
+    if not within_budget(ir):
+        return True
     for count, conjunction in enumerate(_conjunctions(ir)):
         if count >= LIMIT or _consistent(kind, conjunction):
             return True
@@ -98,4 +120,5 @@ def satisfiable(kind: SubjectKind, ir: IR) -> bool:
 def implies(kind: SubjectKind, first: IR, negated_second: IR) -> bool:
     """Whether `first` can never hold while the second condition (given negated) fails;
     False when unsure."""
-    return not satisfiable(kind, {"all": [first, negated_second]})
+    both = {"all": [first, negated_second]}
+    return within_budget(both) and not satisfiable(kind, both)
