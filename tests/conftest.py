@@ -44,3 +44,4 @@ def staff_post(**fields: Any) -> sp.StaffPost:
     base: dict[str, Any] = {"platform": "x", "text": "", "posted_at": "2026-03-04T10:00:00Z",
                             "account": {"handle": "@jo_bloggs"}}
     return sp.StaffPost.model_validate(base | fields)
+

@@ -288,6 +288,8 @@ def _build(node: Node, path: Path, doc: Document, problems: list[Diagnostic]) ->
             path, "out-of-range", f"number `{node.value[:20]}...` has more than {_MAX_DIGITS} "
             "digits", "policy numbers are small: counts, days and thresholds"))
         return None
+    if "\ufffd" in node.value:  # bytes that were not UTF-8: reported where they stand
+        doc.reported.add(path)
     return _scalar(node)
 
 

@@ -65,7 +65,8 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
         self.verbatim(source_file, clauses, top)
         self.traceability(clauses, rules, top)
         for rule in rules:
-            if rule.respond_within_working_days is not None and hours is None:
+            if (rule.respond_within_working_days is not None and hours is None
+                    and "working_hours" not in top):  # a broken block is reported already
                 self.report(("working_hours",), "needs-working-hours",
                             f"rule `{rule.id}` sets respond_within but the policy has no "
                             "working_hours", "add a `working_hours:` block")
@@ -102,8 +103,9 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
                 continue
             clause_id = entry.get("id")
             if not isinstance(clause_id, str):
-                self.report((*path, "id"), "bad-id", f"clause id `{clause_id}` must be text",
-                            f'quote it: id: "{clause_id}"')
+                if clause_id is not None:  # a missing id is reported as a missing field
+                    self.report((*path, "id"), "bad-id", f"clause id `{clause_id}` must be text",
+                                f'quote it: id: "{clause_id}"')
                 self.clause_lost = True
                 continue
             if not _CLAUSE_ID.match(clause_id):
