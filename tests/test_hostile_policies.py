@@ -259,3 +259,26 @@ def test_a_warning_alone_does_not_stop_a_policy_loading(tmp_path: Path) -> None:
     assert policy.decide(sp.Comment(platform="facebook", text="", author="@a",
                                     posted_at="2026-03-04T10:00:00Z",
                                     labels={"spam"})).outcome == "hide"
+
+
+def test_lint_exits_zero_on_warnings_alone(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    tests = ", ".join(f"{{any: [{{label: spam}}, {{field: author_prior_removals, ge: {i}}}]}}"
+                      for i in range(1, 17))
+    path = tmp_path / "policy.yaml"
+    path.write_text(MINI.replace("    when: {label: spam}\n", f"    when: {{all: [{tests}]}}\n"))
+    assert main(["lint", str(path)]) == 0
+    assert "warning[analysis-skipped]" in capsys.readouterr().out
+
+
+def test_the_last_guard_turns_an_unforeseen_failure_into_a_diagnostic(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from socialpolicy.policy import checker
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TypeError("unhashable type: 'dict'")
+
+    monkeypatch.setattr(checker, "check", broken)
+    [found] = lint_bytes(tmp_path, MINI.encode())
+    assert (found.code, found.line, found.column) == ("unreadable-policy", 1, 1)
+    assert "TypeError: unhashable type" in found.message

@@ -17,7 +17,6 @@ import traceback
 from collections.abc import Sequence
 
 from ..errors import SocialPolicyError
-<<<<<<< HEAD
 from . import analysis, policies, records, subjects, testing
 from ._io import (
     EXIT_ADVERSE,
@@ -29,10 +28,6 @@ from ._io import (
     EXIT_PROBLEMS,
     EXIT_ROWS_NOT_DECIDED,
 )
-=======
-from . import analysis, policies, subjects, testing
-from ._io import EXIT_ADVERSE, EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS
->>>>>>> de11051 (Test runner for policy authors: sp.run_cases and socialpolicy test run rule examples, invariants and decision cases on both engines (text, JSON, JUnit XML); source_file confined to a bare name in sources/; source text normalised once)
 
 __all__ = ["EXIT_ADVERSE", "EXIT_CANNOT_RUN", "EXIT_FAIL_ON", "EXIT_INTERNAL",
            "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_ROWS_NOT_DECIDED",
@@ -40,7 +35,6 @@ __all__ = ["EXIT_ADVERSE", "EXIT_CANNOT_RUN", "EXIT_FAIL_ON", "EXIT_INTERNAL",
 
 #: One module per group of commands, each with `register(commands)`; add a new command group
 #: by writing its module and listing it here.
-<<<<<<< HEAD
 COMMAND_GROUPS = (subjects, policies, records, analysis, testing)
 
 _EPILOG = """\
@@ -59,9 +53,6 @@ def _version() -> str:
     from .. import __version__
 
     return __version__
-=======
-COMMAND_GROUPS = (subjects, policies, analysis, testing)
->>>>>>> de11051 (Test runner for policy authors: sp.run_cases and socialpolicy test run rule examples, invariants and decision cases on both engines (text, JSON, JUnit XML); source_file confined to a bare name in sources/; source text normalised once)
 
 
 def build_parser() -> argparse.ArgumentParser:
