@@ -160,6 +160,7 @@ def test_soak_mutated_bundled_policies(tmp_path: Path) -> None:
     count = int(os.environ.get("SOCIALPOLICY_FUZZ", "5000"))
     counts = fuzz(count, seed=int(os.environ.get("SOCIALPOLICY_FUZZ_SEED", "1")),
                   folder=tmp_path)
+    print(dict(sorted(counts.items())))  # the figures a soak report quotes (run with -s)
     assert counts["error"] + counts["clean"] == count
 
 
