@@ -4,7 +4,7 @@ prints a traceback; the checker's own work is bounded however a policy is writte
 The fuzz test mutates the five bundled policies with a fixed seed (byte flips, truncations, line
 deletions and duplications, indentation slips, type swaps, deep nesting, huge numbers, NUL and
 control characters, invalid UTF-8). CI runs `FUZZ_CI` mutations; the `soak` marker runs more:
-`pytest -m soak --run-soak tests/test_hostile_policies.py` (`SOCIALPOLICY_FUZZ=N` sets how many).
+`pytest -m soak tests/test_hostile_policies.py` (`SOCIALPOLICY_FUZZ=N` sets how many).
 """
 
 from __future__ import annotations
