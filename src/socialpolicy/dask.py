@@ -1,0 +1,140 @@
+"""Decide archives too big for one process with Dask, from a laptop to a cluster.
+
+    import dask.dataframe as dd
+    from socialpolicy.dask import decide_frame
+
+    comments = dd.read_parquet("comments/")
+    decided = decide_frame(comments, "mse_icb")        # lazy, partition by partition
+    decided.to_parquet("decided/")
+
+The result has the same columns, dtypes and index as `Policy.decide_frame` on the same rows, and
+no row is lost or duplicated: every partition is decided by the pandas path on a worker. The
+policy travels to workers as a small `PolicySpec` (a bundled id, or the file's text and its source
+document), and each worker process compiles it once and keeps it, so nothing heavy is pickled per
+task and nothing is reloaded per partition. A worker whose bundled policy differs from the
+caller's (another library version) refuses to decide rather than decide under other rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .engine import Policy, load_policy
+from .engines import EngineName
+from .errors import Diagnostic, PolicyError
+from .policy.loader import available_policies, resolve
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    import pandas as pd
+
+__all__ = ["PolicySpec", "decide_frame"]
+
+_LOADED: dict[tuple[str, str], Policy] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySpec:
+    """What a worker needs to compile a policy: small, picklable, and pinned by digest."""
+
+    digest: str
+    engine: EngineName
+    bundled_id: str | None = None
+    file_name: str | None = None
+    text: str | None = None
+    source_name: str | None = None
+    source_text: str | None = None
+
+    @classmethod
+    def of(cls, policy: str | Path | Policy, engine: EngineName = "durable") -> PolicySpec:
+        """The spec of a bundled id, a path to a policy file, or a loaded `Policy`."""
+        if isinstance(policy, Policy):
+            engine, policy = policy.engine, Path(policy.document.file)
+        path = resolve(policy)
+        loaded = _load_cached(path.read_text(encoding="utf-8"), engine, lambda: path)
+        if isinstance(policy, str) and policy in available_policies():
+            return cls(loaded.digest, engine, bundled_id=policy)
+        source = loaded.document.source_file
+        source_path = path.parent / "sources" / source if source else None
+        return cls(loaded.digest, engine, file_name=path.name,
+                   text=path.read_text(encoding="utf-8"),
+                   source_name=source,
+                   source_text=(source_path.read_text(encoding="utf-8")
+                                if source_path and source_path.is_file() else None))
+
+    def load(self) -> Policy:
+        """The compiled policy, once per process; a digest mismatch is an error, not a guess."""
+        with _LOADED_LOCK:
+            cached = _LOADED.get((self.digest, self.engine))
+        if cached is not None:
+            return cached
+        if self.bundled_id is not None:
+            path = resolve(self.bundled_id)
+            text = path.read_text(encoding="utf-8")
+            policy = _load_cached(text, self.engine, lambda: path)
+        else:
+            assert self.text is not None and self.file_name is not None
+            policy = _load_cached(self.text, self.engine, self._materialise)
+        if policy.digest != self.digest:
+            name = self.bundled_id or self.file_name or "policy"
+            raise PolicyError([Diagnostic(
+                "policy-mismatch", f"this worker's copy of `{name}` differs from the caller's "
+                f"(digest {policy.digest[:12]}, expected {self.digest[:12]})", name, 1, 1,
+                "install the same socialpolicy version on every worker")])
+        return policy
+
+    def _materialise(self) -> Path:
+        """Write the policy and its source document where this process can load them."""
+        folder = Path(tempfile.gettempdir()) / f"socialpolicy-{self.digest[:16]}"
+        (folder / "sources").mkdir(parents=True, exist_ok=True)
+        if self.source_name and self.source_text is not None:
+            _write_once(folder / "sources" / self.source_name, self.source_text)
+        assert self.file_name is not None and self.text is not None
+        path = folder / self.file_name
+        _write_once(path, self.text)
+        return path
+
+
+def _write_once(path: Path, text: str) -> None:
+    """Write atomically, so two worker processes on one machine never read half a file."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                     suffix=".tmp") as handle:
+        handle.write(text)
+    Path(handle.name).replace(path)
+
+
+def _load_cached(text: str, engine: EngineName, locate: Any) -> Policy:
+    key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), engine)
+    with _LOADED_LOCK:
+        if key not in _LOADED:
+            policy = load_policy(locate(), engine=engine)
+            _LOADED[key] = _LOADED[(policy.digest, engine)] = policy
+        return _LOADED[key]
+
+
+def _decide_partition(rows: pd.DataFrame, spec: PolicySpec, errors: str,
+                      options: dict[str, Any]) -> pd.DataFrame:
+    return spec.load().decide_frame(rows, errors=errors, progress=False, **options)
+
+
+def decide_frame(frame: dd.DataFrame, policy: str | Path | Policy | PolicySpec, *,
+                 engine: EngineName = "durable", errors: str = "coerce",
+                 **options: Any) -> dd.DataFrame:
+    """Decide every row of a Dask DataFrame, lazily, partition by partition.
+
+    `policy` is a bundled id, a path to a policy file, a loaded `Policy` or a `PolicySpec`;
+    `options` are passed to `Policy.decide_frame` (`platform_capabilities`, `as_of`, ...).
+    The result carries a `policy_digest` column naming the exact policy text behind each row.
+    """
+    spec = policy if isinstance(policy, PolicySpec) else PolicySpec.of(policy, engine)
+    meta = _decide_partition(frame._meta, spec, errors, options)
+    return frame.map_partitions(_decide_partition, spec, errors, options, meta=meta,
+                                enforce_metadata=False)
