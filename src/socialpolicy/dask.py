@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 from .engine import Policy, load_policy
 from .engines import EngineName
 from .errors import Diagnostic, PolicyError
+from .frames import outcome_dtype
 from .policy.loader import available_policies, resolve
+from .vocab import SubjectKind
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -121,20 +123,26 @@ def _load_cached(text: str, engine: EngineName, locate: Any) -> Policy:
 
 
 def _decide_partition(rows: pd.DataFrame, spec: PolicySpec, errors: str,
-                      options: dict[str, Any]) -> pd.DataFrame:
-    return spec.load().decide_frame(rows, errors=errors, progress=False, **options)
+                      kind: SubjectKind | None, options: dict[str, Any]) -> pd.DataFrame:
+    decided = spec.load().decide_frame(rows, errors=errors, progress=False, kind=kind,
+                                       **options)
+    if kind is None:  # one partition may hold one kind only: keep every scale, as in `meta`
+        decided["outcome"] = decided["outcome"].astype(outcome_dtype(None))
+    return decided
 
 
 def decide_frame(frame: dd.DataFrame, policy: str | Path | Policy | PolicySpec, *,
                  engine: EngineName = "durable", errors: str = "coerce",
-                 **options: Any) -> dd.DataFrame:
+                 kind: SubjectKind | None = None, **options: Any) -> dd.DataFrame:
     """Decide every row of a Dask DataFrame, lazily, partition by partition.
 
     `policy` is a bundled id, a path to a policy file, a loaded `Policy` or a `PolicySpec`;
     `options` are passed to `Policy.decide_frame` (`platform_capabilities`, `as_of`, ...).
-    The result carries a `policy_digest` column naming the exact policy text behind each row.
+    With `kind` the outcome column is that kind's ordered scale, exactly as the pandas path
+    gives it; without, the kinds are not known before the data is read, so the outcome's
+    categories span all three scales (`socialpolicy.frames.outcome_dtype(None)`).
+    The result's `policy_digest` column names the exact policy text behind each row.
     """
     spec = policy if isinstance(policy, PolicySpec) else PolicySpec.of(policy, engine)
-    meta = _decide_partition(frame._meta, spec, errors, options)
-    return frame.map_partitions(_decide_partition, spec, errors, options, meta=meta,
-                                enforce_metadata=False)
+    meta = _decide_partition(frame._meta, spec, errors, kind, options)
+    return frame.map_partitions(_decide_partition, spec, errors, kind, options, meta=meta)

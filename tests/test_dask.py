@@ -1,0 +1,112 @@
+"""Dask: the same decisions as the pandas path, row for row, on a real LocalCluster.
+
+The cluster runs two single-threaded worker processes, so policies really travel to other
+processes and are compiled there; nothing here uses the synchronous scheduler.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+import pytest
+from distributed import Client, LocalCluster
+
+import socialpolicy as sp
+from socialpolicy.dask import PolicySpec, decide_frame
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from archive import generate  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as connected:
+        yield connected
+
+
+def _rows(count: int) -> pd.DataFrame:
+    """Generated comments with invalid rows mixed in, on a shuffled, non-default index."""
+    rows = generate(count).astype({"platform": object, "channel": object, "text": object,
+                                   "labels": object})
+    bad = np.arange(0, count, 997)
+    rows.loc[bad, "labels"] = "targted_abuse"            # an unknown label: an error row
+    rows.loc[bad[::2], "platform"] = "myspace"            # an unknown platform: an error row
+    rows.index = pd.Index(np.random.default_rng(3).permutation(count) * 3 + 11, name="row_id")
+    return rows
+
+
+def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
+    right = right.loc[left.index]
+    assert list(left.columns) == list(right.columns)
+    assert dict(left.dtypes) == dict(right.dtypes)
+    pd.testing.assert_frame_equal(left, right)
+
+
+def test_dask_equals_pandas_on_100k_rows(client: Client) -> None:
+    rows = _rows(100_000)
+    policy = sp.load_policy("mse_icb")
+    expected = policy.decide_frame(rows, kind="comment", progress=False)
+    lazy = decide_frame(dd.from_pandas(rows, npartitions=8), "mse_icb", kind="comment")
+    assert dict(lazy.dtypes) == dict(expected.dtypes)          # meta is right before computing
+    got = lazy.compute()
+    assert len(got) == len(rows) and got.index.is_unique        # nothing lost or duplicated
+    assert (got["outcome"] == "error").sum() > 0                 # error rows stay rows
+    _same(got, expected)
+
+
+def test_policy_is_compiled_once_per_worker_process(client: Client) -> None:
+    rows = _rows(4_000)
+    decide_frame(dd.from_pandas(rows, npartitions=16), "mhra", kind="comment").compute()
+    counts = client.run(lambda: sum(1 for key in sys.modules["socialpolicy.dask"]._LOADED
+                                    if key[1] == "durable"))
+    # A bundled policy is keyed by its digest and its text's hash: at most two entries each.
+    assert all(count <= 2 * 2 for count in counts.values())
+
+
+def test_custom_policy_travels_by_content(client: Client, tmp_path: Path) -> None:
+    bundled = ROOT / "policies"
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "mine.yaml").write_text((bundled / "mhra.yaml").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+    (tmp_path / "sources" / "mhra.txt").write_text(
+        (bundled / "sources" / "mhra.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    spec = PolicySpec.of(tmp_path / "mine.yaml")
+    assert spec.bundled_id is None and spec.text and spec.source_text
+    rows = _rows(2_000)
+    got = decide_frame(dd.from_pandas(rows, npartitions=4), spec, kind="comment").compute()
+    _same(got, sp.load_policy("mhra").decide_frame(rows, kind="comment", progress=False))
+
+
+def _die_once(part: pd.DataFrame, marker: str) -> pd.DataFrame:
+    """Kill this worker process the first time the partition holding row 11 runs."""
+    if 11 in part.index and not os.path.exists(marker):
+        Path(marker).write_text("killed")
+        os._exit(1)
+    return part
+
+
+def test_a_worker_killed_mid_run_loses_nothing(client: Client, tmp_path: Path) -> None:
+    rows = _rows(20_000)
+    marker = str(tmp_path / "killed")
+    frame = dd.from_pandas(rows, npartitions=10).map_partitions(_die_once, marker)
+    got = decide_frame(frame, "mse_icb", kind="comment").compute()
+    assert Path(marker).exists()                     # a worker really died during the run
+    _same(got, sp.load_policy("mse_icb").decide_frame(rows, kind="comment", progress=False))
+
+
+def test_without_kind_the_outcome_spans_every_scale(client: Client) -> None:
+    rows = _rows(1_000)
+    lazy = decide_frame(dd.from_pandas(rows, npartitions=2), "mse_icb")
+    got = lazy.compute()
+    assert got["outcome"].dtype == lazy.dtypes["outcome"]
+    assert {"leave", "compliant", "approve"} <= set(got["outcome"].cat.categories)
