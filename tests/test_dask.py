@@ -52,8 +52,12 @@ def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(left, right)
 
 
+#: Rows in the main equality test: 100k in CI; DASK_TEST_ROWS lowers it while developing.
+ROWS = int(os.environ.get("DASK_TEST_ROWS", "100000"))
+
+
 def test_dask_equals_pandas_on_100k_rows(client: Client) -> None:
-    rows = _rows(100_000)
+    rows = _rows(ROWS)
     policy = sp.load_policy("mse_icb")
     expected = policy.decide_frame(rows, kind="comment", progress=False)
     lazy = decide_frame(dd.from_pandas(rows, npartitions=8), "mse_icb", kind="comment")
@@ -98,7 +102,8 @@ def _die_once(part: pd.DataFrame, marker: str) -> pd.DataFrame:
 def test_a_worker_killed_mid_run_loses_nothing(client: Client, tmp_path: Path) -> None:
     rows = _rows(20_000)
     marker = str(tmp_path / "killed")
-    frame = dd.from_pandas(rows, npartitions=10).map_partitions(_die_once, marker)
+    source = dd.from_pandas(rows, npartitions=10)
+    frame = source.map_partitions(_die_once, marker, meta=source._meta)
     got = decide_frame(frame, "mse_icb", kind="comment").compute()
     assert Path(marker).exists()                     # a worker really died during the run
     _same(got, sp.load_policy("mse_icb").decide_frame(rows, kind="comment", progress=False))
