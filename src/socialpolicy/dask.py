@@ -22,7 +22,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .engine import Policy, load_policy
 from .engines import EngineName
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["PolicySpec", "decide_frame"]
+
+Errors = Literal["coerce", "raise"]
 
 _LOADED: dict[tuple[str, str], Policy] = {}
 _LOADED_LOCK = threading.Lock()
@@ -122,7 +124,7 @@ def _load_cached(text: str, engine: EngineName, locate: Any) -> Policy:
         return _LOADED[key]
 
 
-def _decide_partition(rows: pd.DataFrame, spec: PolicySpec, errors: str,
+def _decide_partition(rows: pd.DataFrame, spec: PolicySpec, errors: Errors,
                       kind: SubjectKind | None, options: dict[str, Any]) -> pd.DataFrame:
     decided = spec.load().decide_frame(rows, errors=errors, progress=False, kind=kind,
                                        **options)
@@ -132,7 +134,7 @@ def _decide_partition(rows: pd.DataFrame, spec: PolicySpec, errors: str,
 
 
 def decide_frame(frame: dd.DataFrame, policy: str | Path | Policy | PolicySpec, *,
-                 engine: EngineName = "durable", errors: str = "coerce",
+                 engine: EngineName = "durable", errors: Errors = "coerce",
                  kind: SubjectKind | None = None, **options: Any) -> dd.DataFrame:
     """Decide every row of a Dask DataFrame, lazily, partition by partition.
 
