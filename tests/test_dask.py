@@ -70,11 +70,11 @@ def test_dask_equals_pandas_on_100k_rows(client: Client) -> None:
 
 def test_policy_is_compiled_once_per_worker_process(client: Client) -> None:
     rows = _rows(4_000)
-    decide_frame(dd.from_pandas(rows, npartitions=16), "mhra", kind="comment").compute()
-    counts = client.run(lambda: sum(1 for key in sys.modules["socialpolicy.dask"]._LOADED
-                                    if key[1] == "durable"))
-    # A bundled policy is keyed by its digest and its text's hash: at most two entries each.
-    assert all(count <= 2 * 2 for count in counts.values())
+    spec = PolicySpec.of("mhra")
+    decide_frame(dd.from_pandas(rows, npartitions=16), spec, kind="comment").compute()
+    counts = client.run(lambda: sys.modules["socialpolicy.dask"].compilations())
+    assert sum(c.get(spec.digest, 0) for c in counts.values()) >= 1   # it ran on the workers
+    assert all(c.get(spec.digest, 0) <= 1 for c in counts.values())   # 16 partitions, 1 compile
 
 
 def test_custom_policy_travels_by_content(client: Client, tmp_path: Path) -> None:

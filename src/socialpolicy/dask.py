@@ -18,6 +18,7 @@ caller's (another library version) refuses to decide rather than decide under ot
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -35,12 +36,19 @@ if TYPE_CHECKING:
     import dask.dataframe as dd
     import pandas as pd
 
-__all__ = ["PolicySpec", "decide_frame"]
+__all__ = ["PolicySpec", "compilations", "decide_frame"]
 
 Errors = Literal["coerce", "raise"]
 
 _LOADED: dict[tuple[str, str], Policy] = {}
 _LOADED_LOCK = threading.Lock()
+_COMPILED: Counter[str] = Counter()
+
+
+def compilations() -> dict[str, int]:
+    """How many times this process compiled each policy (by digest): once, if all is well."""
+    with _LOADED_LOCK:
+        return dict(_COMPILED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +128,7 @@ def _load_cached(text: str, engine: EngineName, locate: Any) -> Policy:
     with _LOADED_LOCK:
         if key not in _LOADED:
             policy = load_policy(locate(), engine=engine)
+            _COMPILED[policy.digest] += 1
             _LOADED[key] = _LOADED[(policy.digest, engine)] = policy
         return _LOADED[key]
 
