@@ -18,9 +18,9 @@ caller's (another library version) refuses to decide rather than decide under ot
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 import tempfile
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
