@@ -115,3 +115,19 @@ def test_without_kind_the_outcome_spans_every_scale(client: Client) -> None:
     got = lazy.compute()
     assert got["outcome"].dtype == lazy.dtypes["outcome"]
     assert {"leave", "compliant", "approve"} <= set(got["outcome"].cat.categories)
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_cli_decides_an_archive_file_to_file(tmp_path: Path, suffix: str) -> None:
+    from socialpolicy.cli import main
+
+    rows = _rows(600)
+    source = tmp_path / "in.parquet"
+    rows.to_parquet(source)
+    target = tmp_path / f"out{suffix}"
+    assert main(["decide", "--policy", "mhra", "--workers", "2", "--partition-rows", "200",
+                 str(source), str(target)]) == 0
+    got = pd.read_parquet(target) if suffix == ".parquet" else pd.read_csv(target, index_col=0)
+    expected = sp.load_policy("mhra").decide_frame(rows, progress=False)
+    assert len(got) == len(rows) and set(got.index) == set(rows.index)
+    assert (got.loc[expected.index, "outcome"].astype(str) == expected["outcome"].astype(str)).all()

@@ -21,6 +21,7 @@ from ..engines import ENGINE_NAMES
 from ..errors import SocialPolicyError
 from ..subjects import subject_adapter
 from ..vocab import SCALES, Outcome, severity
+from . import archive
 from ._io import (
     EXIT_FAIL_ON,
     EXIT_OK,
@@ -167,6 +168,8 @@ def _records(path: str | None) -> Iterator[TextIO | None]:
 
 
 def _cmd_decide(args: argparse.Namespace) -> int:
+    if archive.wanted(args):
+        return archive.run(args)
     policy = load_policy(args.policy, engine=args.engine)
     tally = Tally(args.fail_on or frozenset())
     with open_input(args.file) as stream, _records(args.records) as records:
@@ -253,6 +256,7 @@ examples:
   cat comments.jsonl | socialpolicy decide --policy mhra - --format text
   socialpolicy decide --policy hra posts.json --fail-on breach      # exit 1 on any breach
   socialpolicy decide --policy mse_icb queue.jsonl --records audit.jsonl
+  socialpolicy decide --policy mse_icb --workers 2 archive.parquet decided.parquet   # Dask
 
 exit codes: 0 every row decided, whatever the outcomes; 1 --fail-on matched; 2 could not run
 (bad policy, unreadable file, bad arguments); 4 some rows not decided (the rest were);
@@ -297,6 +301,7 @@ def register(commands: Any) -> None:
                         help="keep only each subject's SHA-256 digest in the records")
     decide.add_argument("--summary", action="store_true",
                         help="print counts by outcome to stderr at the end")
+    archive.add_arguments(decide)
     decide.set_defaults(run=_cmd_decide)
 
     explain = commands.add_parser(
