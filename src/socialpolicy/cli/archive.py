@@ -67,12 +67,13 @@ def _read(path: str, partition_rows: int) -> dd.DataFrame:
 
 
 def _write(frame: dd.DataFrame, path: str) -> Any:
-    """A lazy write of `frame` to `path`; lists become `;`-joined text where the format is flat."""
+    """A lazy write of `frame` to `path`. List columns become `; `-joined text in Parquet and
+    CSV alike (Dask cannot yet infer a Parquet schema for lists held in object columns)."""
     kind = _format(path)
+    flat = frame.map_partitions(_flatten, meta=_flatten(frame._meta))
     if kind == "parquet":
-        return frame.to_parquet(path, compute=False, write_index=True)
+        return flat.to_parquet(path, compute=False, write_index=True)
     if kind == "csv":
-        flat = frame.map_partitions(_flatten, meta=_flatten(frame._meta))
         return flat.to_csv(path, single_file=True, compute=False)
     return frame.to_json(path, orient="records", lines=True, compute=False,
                          date_format="iso")
@@ -82,7 +83,8 @@ def _flatten(part: Any) -> Any:
     part = part.copy()
     for name in _LIST_COLUMNS:
         if name in part:
-            part[name] = part[name].map(lambda items: "; ".join(items), na_action="ignore")
+            part[name] = part[name].map(lambda items: "; ".join(items),
+                                        na_action="ignore").astype("string")
     return part
 
 

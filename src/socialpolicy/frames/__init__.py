@@ -110,6 +110,16 @@ def empty_result(kind: SubjectKind | None = None) -> pd.DataFrame:
     return to_frame([], kind=kind)
 
 
+def _reason(decision: Decision, label: Any) -> str:
+    """An error row's reason names the row by its index label, as the frame does, so a batch
+    decided in pieces (Dask partitions) reads the same as one decided whole."""
+    prefix = f"row {decision.row} "
+    if (decision.outcome == Outcome.ERROR and decision.row is not None
+            and decision.reason.startswith(prefix)):
+        return f"row {label!r} " + decision.reason[len(prefix):]
+    return decision.reason
+
+
 def _is_review_warning(text: str) -> bool:
     return "review date" in text
 
@@ -170,7 +180,8 @@ def to_frame(decisions: Iterable[Decision], index: Any = None, *,
                                   dtype=outcome_dtype(chosen)),
         "adverse": pd.array([None if d.outcome == Outcome.ERROR else d.adverse for d in rows],
                             dtype="boolean"),
-        "reason": pd.array([d.reason for d in rows], dtype="string"),
+        "reason": pd.array([_reason(d, label) for d, label in zip(rows, index, strict=True)],
+                           dtype="string"),
     }
     for name in _LIST_COLUMNS[:4]:
         data[name] = pd.Series(lists[name], index=index, dtype=object)
