@@ -24,7 +24,10 @@ def test_explanation_says_why_and_why_not(mini: sp.Policy) -> None:
     text = str(explanation)
     assert "rule repeat-offender-ban -> hide [4.6, 4.2]: did not fire" in text
     assert "[no ] author_prior_removals >= 2 (is 1)" in text
-    assert explanation._repr_html_().startswith("<pre>")
+    html = explanation._repr_html_()  # fired rules listed, the one that did not fire folded
+    assert html.index("<b>spam-hide</b>") < html.index("did not fire</summary>") < html.index(
+        "<b>repeat-offender-ban</b>")
+    assert "author_prior_removals &gt;= 2 (is 1)" in html
 
 
 def test_explanation_of_an_out_of_scope_subject(mini: sp.Policy) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .render import decision_html
 from .vocab import Outcome, SubjectKind
 
 if TYPE_CHECKING:
@@ -161,6 +162,9 @@ class Decision:
 
     def to_json(self, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def _repr_html_(self) -> str:  # notebooks
+        return decision_html(self)
 
     def summary(self) -> str:
         """A few readable lines: outcome, actions and the quoted clauses behind them."""

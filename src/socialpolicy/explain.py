@@ -7,7 +7,6 @@ explanation can be checked against the engine's own answer (`Policy.explain` doe
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from .conditions import (
 )
 from .decision import Decision
 from .policy.model import Rule
+from .render import explanation_html
 
 _OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in",
         "present": "present"}
@@ -110,5 +110,5 @@ class Explanation:
             lines += item.condition.lines(1)
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:  # notebooks
-        return f"<pre>{html.escape(str(self))}</pre>"
+    def _repr_html_(self) -> str:  # notebooks: fired rules first, the rest folded
+        return explanation_html(self)

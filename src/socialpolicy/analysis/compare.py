@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..policy.loader import available_policies, compile_file
 from ..policy.model import PolicyDocument, Topic
+from ..render import comparison_html
 from ..vocab import TOPICS
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ class Column:
 
     policy_id: str
     organisation: str
-    topics: Mapping[str, Topic]
+    topics: Mapping[str, Topic] = field(repr=False)  # positions name files on this machine
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,12 @@ class Comparison:
     """Topics (rows, in `vocab.TOPICS` order) by organisations (columns, in the order given)."""
 
     columns: tuple[Column, ...]
+
+    def __repr__(self) -> str:
+        return f"<Comparison of {', '.join(self.policy_ids)} on {len(TOPICS)} topics>"
+
+    def _repr_html_(self) -> str:  # notebooks
+        return comparison_html(self)
 
     @property
     def policy_ids(self) -> list[str]:

@@ -12,13 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _yaml
 from ..errors import Diagnostic
 from ..policy.loader import BUNDLED, available_policies, lint, resolve
 from ..policy.model import CLAUSE_STATUSES
+from ..render import coverage_html
 from ..vocab import SUBJECT_KINDS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Where decision cases are looked for when no directory is given: the bundled policies' own
 #: cases, shipped beside them.
@@ -42,6 +46,9 @@ class Coverage:
     def ok(self) -> bool:
         return not self.problems
 
+    def _repr_html_(self) -> str:  # notebooks
+        return coverage_html([self])
+
     @property
     def encoded(self) -> int:
         return self.clauses.get("encoded", 0)
@@ -62,6 +69,36 @@ class Coverage:
                                f"{self.encoded_in_cases} of {self.encoded} encoded"),
             "result": "ok" if self.ok else f"{count} problem{'s' if count != 1 else ''}",
         }
+
+
+class CoverageReport(list[Coverage]):
+    """The coverage of several policies: a list, rendered as a table in notebooks."""
+
+    def _repr_html_(self) -> str:
+        return coverage_html(self)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row per policy, every count in its own integer column (needs the `analysis`
+        extra): `clauses_encoded`, `rules_comment`, `examples_fires`, `cases`, `problems`, ..."""
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise ImportError("to_dataframe needs pandas; install it with "
+                              "`pip install 'socialpolicy[analysis]'`") from exc
+        records = []
+        for report in self:
+            record: dict[str, Any] = {"policy": report.policy}
+            for group, counts in (("clauses", report.clauses), ("rules", report.rules),
+                                  ("examples", report.examples)):
+                record.update({f"{group}_{key}": n for key, n in counts.items()})
+            record.update(cases=report.cases, encoded_cited_by_cases=report.encoded_in_cases,
+                          problems=len(report.problems), ok=report.ok)
+            records.append(record)
+        frame = pd.DataFrame.from_records(records)
+        if len(frame):
+            frame["cases"] = frame["cases"].astype("Int64")
+            frame = frame.set_index("policy")
+        return frame
 
 
 def _items(data: Any, key: str) -> list[Mapping[str, Any]]:
@@ -156,14 +193,14 @@ def _cases_dir(cases: str | Path | None) -> Path | None:
 
 
 def check_coverage(policies: Iterable[str | Path] | None = None,
-                   cases: str | Path | None = None) -> list[Coverage]:
+                   cases: str | Path | None = None) -> CoverageReport:
     """Coverage of each policy (default: every bundled one), in the order given.
 
     Decision cases are read from `cases/<policy id>.yaml`; with no `cases`, from the bundled
     `policies/cases/`.
     """
     chosen = list(policies) if policies is not None else list(available_policies())
-    return [coverage_of(policy, cases) for policy in chosen]
+    return CoverageReport(coverage_of(policy, cases) for policy in chosen)
 
 
 _LEGEND = ("clauses = encoded+not_encodable+out_of_scope; rules = comment+staff_post+"
