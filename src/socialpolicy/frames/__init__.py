@@ -242,8 +242,9 @@ def _validated(rows: list[Any]) -> tuple[list[Any], dict[int, str]]:
     return out, messages
 
 
-def _report(frame: pd.DataFrame, policy_id: str, errors: Errors, stacklevel: int) -> None:
-    failed = frame[frame["error"].notna()]
+def _report(frame: pd.DataFrame, policy_id: str, errors: Errors, stacklevel: int,
+            rows: bool = True) -> None:
+    failed = frame[frame["error"].notna()] if rows else frame.iloc[:0]
     if len(failed) and errors == "raise":
         label, message = failed.index[0], failed["error"].iloc[0]
         raise RowValueError(f"row {label!r} is not a valid subject: {message}")
@@ -259,6 +260,20 @@ def _report(frame: pd.DataFrame, policy_id: str, errors: Errors, stacklevel: int
         warnings.warn(PolicyReviewWarning(text), stacklevel=stacklevel)
 
 
+def _decide(policy: Policy, subjects: list[Any], index: Any, kind: SubjectKind | None,
+            progress: bool | None, options: Mapping[str, Any]) -> pd.DataFrame:
+    subjects, messages = _validated(subjects)
+    decisions = policy.decide_many(subjects, progress=progress, **options)
+    decisions = [replace(d, error=messages[i]) if i in messages else d
+                 for i, d in enumerate(decisions)]
+    return to_frame(decisions, index, kind=kind)
+
+
+def _check_errors(errors: str) -> None:
+    if errors not in ("coerce", "raise"):
+        raise ValueError(f"errors=`{errors}`; hint: use \"coerce\" or \"raise\"")
+
+
 def decide_frame(policy: Policy, rows: Any, *, errors: Errors = "coerce",
                  progress: bool | None = None, kind: SubjectKind | None = None,
                  extra: Literal["forbid", "ignore"] = "forbid", _stacklevel: int = 2,
@@ -272,16 +287,11 @@ def decide_frame(policy: Policy, rows: Any, *, errors: Errors = "coerce",
     counts and the first messages; `errors="raise"` raises `RowValueError` naming the first bad
     row. `extra="ignore"` leaves out columns no subject has (by default they are an error).
     `progress` shows a bar (None: for large batches on a terminal). Other keyword arguments go
-    to `Policy.decide`.
+    to `Policy.decide`. Also accepts a list of subjects or mappings (index 0..n-1).
     """
-    if errors not in ("coerce", "raise"):
-        raise ValueError(f"errors=`{errors}`; hint: use \"coerce\" or \"raise\"")
+    _check_errors(errors)
     subjects, index = _rows(rows, extra, kind)
-    subjects, messages = _validated(subjects)
-    decisions = policy.decide_many(subjects, progress=progress, **options)
-    decisions = [replace(d, error=messages[i]) if i in messages else d
-                 for i, d in enumerate(decisions)]
-    frame = to_frame(decisions, index, kind=kind)
+    frame = _decide(policy, subjects, index, kind, progress, options)
     _report(frame, policy.id, errors, _stacklevel + 1)
     return frame
 
@@ -293,16 +303,19 @@ def compare_decisions(rows: Any, policies: Sequence[str | Path | Policy], *,
                       engine: Literal["durable", "reference"] = "durable",
                       **options: Any) -> pd.DataFrame:
     """What each organisation would do with the same rows: one outcome column per policy
-    (named by policy id), then `disagree`, true where the outcomes differ.
+    (named by policy id, on the input's index), then `disagree`, true where they differ.
 
-    `policies` are bundled ids, paths or loaded policies. Rows are read as `decide_frame` reads
-    them; the full decision frames are in `frame.attrs["decisions"]`, by policy id.
+    `policies` are bundled ids, paths or loaded policies. Rows are read as `decide_frame`
+    reads them, and invalid rows are reported once (they are invalid under every policy).
+    `not_covered` counts as an answer: a policy silent on a row disagrees with one that acts.
+    For the clauses behind each answer, call `decide_frame` per policy.
     """
     from ..engine import Policy, load_policy
 
     _require_pandas()
     import pandas as pd
 
+    _check_errors(errors)
     loaded = [p if isinstance(p, Policy) else load_policy(p, engine=engine) for p in policies]
     if not loaded:
         raise ValueError("no policies to compare; hint: pass `policies=[\"mse_icb\", \"mhra\"]`")
@@ -310,19 +323,18 @@ def compare_decisions(rows: Any, policies: Sequence[str | Path | Policy], *,
     if len(set(ids)) != len(ids):
         raise ValueError(f"policy ids {ids} repeat; hint: compare distinct policies")
     subjects, index = _rows(rows, extra, kind)
-    frames = {}
-    for policy in loaded:
-        frames[policy.id] = decide_frame(policy, subjects, errors=errors, progress=progress,
-                                         kind=kind, extra="ignore", _stacklevel=3, **options)
-        frames[policy.id].index = index
-    kinds = [k for f in frames.values() for k in f["kind"].dropna().unique()]
-    common = kind if kind is not None else (kinds[0] if len(set(kinds)) == 1 else None)
+    frames = {policy.id: _decide(policy, subjects, index, kind, progress, options)
+              for policy in loaded}
+    for position, (pid, frame) in enumerate(frames.items()):
+        _report(frame, pid, errors, 3, rows=position == 0)
+    kinds = {k for f in frames.values() for k in f["kind"].dropna().unique()}
+    common = kind if kind is not None else (kinds.pop() if len(kinds) == 1 else None)
     dtype = outcome_dtype(common)
     out = pd.DataFrame({pid: f["outcome"].astype(str).astype(dtype) for pid, f in frames.items()},
                        index=index)
     first = out[ids[0]].astype(str)
-    out["disagree"] = pd.Series(False, index=index, dtype=bool)
+    disagree = pd.Series(False, index=index, dtype=bool)
     for pid in ids[1:]:
-        out["disagree"] |= out[pid].astype(str) != first
-    out.attrs["decisions"] = frames
+        disagree |= out[pid].astype(str) != first
+    out["disagree"] = disagree
     return out

@@ -1,0 +1,129 @@
+"""Charts for the questions analysts ask of a batch of decisions (needs the `analysis` extra).
+
+- `plot_outcomes`: how many rows each policy leaves, hides, deletes... (one bar per policy);
+- `plot_top_clauses`: which clauses decide most rows (procedural clauses left out by default);
+- `plot_outcomes_over_time`: outcomes per week (or any pandas frequency);
+- `plot_detector_hits`: which labels the text detectors added that nobody asserted.
+
+Each takes a decision frame (`decide_frame`, `to_frame`; frames of several policies may be
+concatenated) and returns a matplotlib `Figure` built without pyplot, so no global state is
+touched and nothing is shown until the caller displays or saves it. Outcomes keep their scale
+order and severity colours (green, amber, red) in every chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..render import outcome_colour
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["plot_detector_hits", "plot_outcomes", "plot_outcomes_over_time", "plot_top_clauses"]
+
+
+def _figure(height: float = 3.2, width: float = 7.0) -> tuple[Figure, Axes]:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise ImportError("charts need matplotlib; install it with "
+                          "`pip install 'socialpolicy[analysis]'`") from exc
+    figure = Figure(figsize=(width, height), layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def _long(frame: pd.DataFrame | Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """(policy_id, outcome) rows from a decision frame, a `compare_decisions` frame or a
+    mapping of policy id to decision frame."""
+    import pandas as pd
+
+    if isinstance(frame, Mapping):
+        return pd.concat([f.assign(policy_id=pid) for pid, f in frame.items()])
+    if "outcome" in frame.columns:
+        return frame
+    columns = [c for c in frame.columns if c != "disagree"]  # a compare_decisions frame
+    melted = frame[columns].melt(var_name="policy_id", value_name="outcome")
+    melted["outcome"] = melted["outcome"].astype(frame[columns[0]].dtype)
+    return melted
+
+
+def plot_outcomes(frame: pd.DataFrame | Mapping[str, pd.DataFrame], *,
+                  title: str = "Outcomes per policy") -> Figure:
+    """One horizontal bar per policy, split by outcome in scale order, counts on the axis."""
+    import pandas as pd
+
+    data = _long(frame)
+    counts = pd.crosstab(data["policy_id"].astype(str), data["outcome"])
+    counts = counts.loc[:, counts.sum() > 0]
+    figure, ax = _figure(height=1.2 + 0.45 * len(counts))
+    left = pd.Series(0, index=counts.index)
+    for outcome in counts.columns:
+        ax.barh(counts.index, counts[outcome], left=left, label=str(outcome),
+                color=outcome_colour(str(outcome)), edgecolor="white")
+        left = left + counts[outcome]
+    ax.invert_yaxis()
+    ax.set_xlabel("rows")
+    ax.set_title(title)
+    ax.legend(ncols=min(len(counts.columns), 6), loc="lower center",
+              bbox_to_anchor=(0.5, 1.08), frameon=False, fontsize="small")
+    return figure
+
+
+def plot_top_clauses(frame: pd.DataFrame, n: int = 10, *, substantive: bool = True,
+                     title: str | None = None) -> Figure:
+    """The `n` clauses cited by most rows; `substantive=False` counts procedural ones too."""
+    column = "substantive_cites" if substantive else "cites"
+    exploded = frame[["policy_id", column]].explode(column).dropna()
+    label = exploded[column].astype(str)
+    if exploded["policy_id"].nunique() > 1:
+        label = exploded["policy_id"].astype(str) + " " + label
+    counts = label.value_counts().head(n)
+    figure, ax = _figure(height=1.0 + 0.3 * max(len(counts), 1))
+    ax.barh(counts.index, counts.to_numpy(), color="#3b5b92")
+    ax.invert_yaxis()
+    ax.set_xlabel("rows citing the clause")
+    ax.set_title(title or ("Most-cited substantive clauses" if substantive
+                           else "Most-cited clauses"))
+    return figure
+
+
+def plot_outcomes_over_time(frame: pd.DataFrame, when: str | pd.Series[Any], *,
+                            freq: str = "W", title: str = "Outcomes over time") -> Figure:
+    """Rows per outcome per period (`freq`: a pandas frequency, weekly by default), stacked.
+
+    `when` is a column of `frame` or a Series on its index (e.g. the input's `posted_at`).
+    """
+    import pandas as pd
+
+    stamps = frame[when] if isinstance(when, str) else when.reindex(frame.index)
+    stamps = pd.to_datetime(stamps, utc=True)
+    if stamps.isna().all():
+        raise ValueError("no timestamps to plot; hint: pass the input's `posted_at` column")
+    period = stamps.dt.tz_localize(None).dt.to_period(freq).dt.start_time
+    counts = pd.crosstab(period, frame["outcome"]).sort_index()
+    counts = counts.loc[:, counts.sum() > 0]
+    figure, ax = _figure()
+    ax.stackplot(counts.index, [counts[c].to_numpy() for c in counts.columns],
+                 labels=[str(c) for c in counts.columns],
+                 colors=[outcome_colour(str(c)) for c in counts.columns], alpha=0.85)
+    ax.set_ylabel("rows")
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize="small", frameon=False)
+    figure.autofmt_xdate()
+    return figure
+
+
+def plot_detector_hits(frame: pd.DataFrame, *,
+                       title: str = "Labels found by the text detectors") -> Figure:
+    """How many rows each detector-added label was found in (labels nobody asserted)."""
+    counts = frame["detected"].explode().dropna().value_counts()
+    figure, ax = _figure(height=1.0 + 0.3 * max(len(counts), 1))
+    ax.barh(counts.index.astype(str), counts.to_numpy(), color="#6a4c93")
+    ax.invert_yaxis()
+    ax.set_xlabel("rows")
+    ax.set_title(title)
+    return figure

@@ -1,0 +1,103 @@
+"""Charts: built from the decision frame's own numbers, in scale order and severity colours."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+
+import socialpolicy as sp
+from socialpolicy.frames import plots
+from socialpolicy.render import outcome_colour
+
+matplotlib.use("Agg")
+
+WHEN = ["2026-01-05T10:00:00+00:00", "2026-01-06T10:00:00+00:00", "2026-01-14T10:00:00+00:00",
+        "2026-01-20T10:00:00+00:00"]
+ROWS = pd.DataFrame({
+    "platform": ["Facebook", "twitter", "Instagram", "facebook"],
+    "text": ["thanks", "ring 07700 900123", "you are scum", "Vaccines have microchips"],
+    "author": ["@a", "@b", "@c", "@d"],
+    "posted_at": WHEN,
+    "labels": [None, "", "targeted_abuse", "misinformation"],
+})
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {pid: sp.load_policy(pid, engine="reference").decide_frame(ROWS)
+                for pid in ("mse_icb", "mhra")}
+
+
+def _bars(figure: matplotlib.figure.Figure) -> list[matplotlib.patches.Rectangle]:
+    return [p for p in figure.axes[0].patches if p.get_width() > 0]
+
+
+def test_outcomes_per_policy_stack_the_counts_in_scale_order(
+        frames: dict[str, pd.DataFrame]) -> None:
+    figure = plots.plot_outcomes(frames)
+    ax = figure.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["mhra", "mse_icb"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    used = {str(o) for f in frames.values() for o in f["outcome"]}
+    assert legend == [o for o in ("leave", "hide", "delete") if o in used]
+    # each policy's segments add up to its rows, coloured by severity
+    for policy_id, frame in frames.items():
+        y = ["mhra", "mse_icb"].index(policy_id)
+        segments = [p for p in _bars(figure) if round(p.get_y() + p.get_height() / 2) == y]
+        assert sum(p.get_width() for p in segments) == len(frame)
+        counts = frame["outcome"].value_counts()
+        for patch in segments:
+            outcome = next(o for o in legend if to_hex(patch.get_facecolor()) ==
+                           outcome_colour(o))
+            assert patch.get_width() == counts[outcome]
+
+
+def test_a_compare_decisions_frame_plots_the_same(frames: dict[str, pd.DataFrame]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compared = sp.compare_decisions(ROWS, policies=["mse_icb", "mhra"], engine="reference")
+    widths = sorted(p.get_width() for p in _bars(plots.plot_outcomes(compared)))
+    assert widths == sorted(p.get_width() for p in _bars(plots.plot_outcomes(frames)))
+
+
+def test_top_clauses_counts_rows_per_clause(frames: dict[str, pd.DataFrame]) -> None:
+    frame = frames["mse_icb"]
+    figure = plots.plot_top_clauses(frame, n=3)
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    expected = frame["substantive_cites"].explode().value_counts().head(3)
+    assert labels == list(expected.index)
+    assert [p.get_width() for p in _bars(figure)] == list(expected)
+    both = plots.plot_top_clauses(pd.concat(frames.values()), n=50, substantive=False)
+    labels = [t.get_text() for t in both.axes[0].get_yticklabels()]
+    assert any(x.startswith("mhra annex-a/") for x in labels)
+    assert any(x.startswith("mse_icb ") for x in labels)
+
+
+def test_outcomes_over_time_buckets_by_week(frames: dict[str, pd.DataFrame]) -> None:
+    figure = plots.plot_outcomes_over_time(frames["mse_icb"], ROWS["posted_at"])
+    ax = figure.axes[0]
+    assert ax.get_title() == "Outcomes over time"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [str(o) for o in frames["mse_icb"]["outcome"].cat.categories
+                      if (frames["mse_icb"]["outcome"] == o).any()]
+    # three ISO weeks hold the four rows; the top of the stack sums to the rows per week
+    top = ax.collections[-1].get_paths()[0].vertices[:, 1].max()
+    assert top == 2
+    with pytest.raises(ValueError, match="posted_at"):
+        plots.plot_outcomes_over_time(frames["mse_icb"], pd.Series([None] * 4, dtype=object))
+
+
+def test_detector_hits_count_labels_nobody_asserted(frames: dict[str, pd.DataFrame]) -> None:
+    frame = frames["mse_icb"]
+    figure = plots.plot_detector_hits(frame)
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert "personal_details" in labels  # the phone number in row 1, with no label given
+    expected = frame["detected"].explode().dropna().value_counts()
+    assert [p.get_width() for p in _bars(figure)] == list(expected)
+    figure.savefig(__import__("io").BytesIO(), format="png")  # renders headless
