@@ -138,6 +138,13 @@ def test_enum_case_and_aliases_fold_but_unknown_values_stay_to_be_reported() -> 
     assert staff["author"] == {"is_communications_team": False}
 
 
+def test_an_id_column_is_passed_through_as_the_subject_id(policy: sp.Policy) -> None:
+    frame = _csv().assign(id=[101, 102, 103, 104, 105])
+    out = _quiet(policy, frame)
+    assert list(out["subject_id"]) == ["101", "102", "103", "104", "105"]
+    assert _quiet(policy, _csv())["subject_id"].isna().all()
+
+
 def test_a_bad_row_is_reported_once_with_counts_and_its_field(policy: sp.Policy) -> None:
     frame = pd.concat([_csv()] * 3)
     frame.index = pd.RangeIndex(100, 100 + len(frame))

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from .explain import Explanation, Trace
 
 #: Colours by rank on a scale: least severe, middle, most severe.
-_RANK_COLOURS = ("#1b7f3b", "#b26a00", "#b3261e")
-_OTHER_COLOURS = {"not_covered": "#5f6368", "error": "#6a1b9a"}
+RANK_COLOURS = ("#1b7f3b", "#b26a00", "#b3261e")
+OTHER_COLOURS = {"not_covered": "#5f6368", "error": "#6a1b9a"}
 _STYLE = ("font-family:system-ui,sans-serif;font-size:13px;line-height:1.45;"
           "max-width:60em")
 
@@ -31,8 +31,8 @@ def outcome_colour(outcome: str) -> str:
     """The badge colour of an outcome: green, amber, red by severity; grey; purple."""
     for scale in SCALES.values():
         if outcome in scale:
-            return _RANK_COLOURS[scale.index(outcome)]
-    return _OTHER_COLOURS.get(str(outcome), "#5f6368")
+            return RANK_COLOURS[scale.index(outcome)]
+    return OTHER_COLOURS.get(str(outcome), "#5f6368")
 
 
 def badge(outcome: str) -> str:
@@ -86,7 +86,7 @@ def decision_html(decision: Decision, heading: bool = True) -> str:
                     f"v{escape(d.policy_version)} · {escape(str(d.kind or 'unknown kind'))}</div>")
     rows.append(f"<div style='margin:4px 0'>{escape(d.reason)}</div>")
     if d.error:
-        rows.append(f"<pre style='color:{_OTHER_COLOURS['error']};white-space:pre-wrap'>"
+        rows.append(f"<pre style='color:{OTHER_COLOURS['error']};white-space:pre-wrap'>"
                     f"{escape(d.error)}</pre>")
     if d.actions:
         items = "".join(
@@ -110,7 +110,7 @@ def decision_html(decision: Decision, heading: bool = True) -> str:
                              + "</ul>"))
     if d.citations:
         rows.append("<div><b>Clauses</b>" + citations_html(d.citations) + "</div>")
-    rows += [f"<div style='color:{_RANK_COLOURS[1]}'>⚠ {escape(w)}</div>" for w in d.warnings]
+    rows += [f"<div style='color:{RANK_COLOURS[1]}'>⚠ {escape(w)}</div>" for w in d.warnings]
     return f"<div style='{_STYLE}'>" + "".join(rows) + "</div>"
 
 
@@ -182,7 +182,7 @@ def coverage_html(reports: Sequence[Coverage]) -> str:
     table_rows = [report.row() for report in reports]
     head = [escape(h) for h in table_rows[0]]
     rows = [[escape(v) if k != "result" else
-             (f"<span style='color:{_RANK_COLOURS[0] if v == 'ok' else _RANK_COLOURS[2]}'>"
+             (f"<span style='color:{RANK_COLOURS[0] if v == 'ok' else RANK_COLOURS[2]}'>"
               f"{escape(v)}</span>") for k, v in row.items()] for row in table_rows]
     problems = "".join(
         _details(f"{escape(r.policy)}: {len(r.problems)} problem(s)",

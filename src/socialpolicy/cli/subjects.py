@@ -9,7 +9,6 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import IO, Any, TextIO
 
 from pydantic import ValidationError
@@ -22,6 +21,7 @@ from ..errors import SocialPolicyError
 from ..subjects import subject_adapter
 from ..vocab import SCALES, Outcome, severity
 from . import archive
+from ._demo import show
 from ._io import (
     EXIT_FAIL_ON,
     EXIT_OK,
@@ -232,14 +232,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    demo = json.loads(resources.files("socialpolicy").joinpath("demo.json").read_text("utf-8"))
-    out = sys.stdout
-    for entry in demo:
-        policy = load_policy(entry["policy"], engine=args.engine)
-        out.write(f"== {entry['title']} ({policy.organisation})\n")
-        decision = policy.decide(entry["subject"])
-        out.write(f"   {entry['subject'].get('text') or entry['subject'].get('purpose')!r}\n")
-        out.write("   " + decision.summary().replace("\n", "\n   ") + "\n\n")
+    show(sys.stdout, args.engine)  # rich panels on a terminal, plain text otherwise
     return EXIT_OK
 
 

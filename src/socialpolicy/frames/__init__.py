@@ -49,6 +49,7 @@ Errors = Literal["coerce", "raise"]
 COLUMNS: dict[str, str] = {
     "policy_id": "string: the policy that decided the row",
     "policy_version": "string: that policy's version",
+    "subject_id": "string: the row's own `id` column, passed through (NA when not given)",
     "kind": "categorical (comment, staff_post, account_request): NA when the row was invalid",
     "outcome": ("ordered categorical: the kind's scale least to most severe (leave < hide < "
                 "delete), then not_covered and error; see `outcome_dtype`"),
@@ -175,6 +176,7 @@ def to_frame(decisions: Iterable[Decision], index: Any = None, *,
     data: dict[str, Any] = {
         "policy_id": pd.array([d.policy_id for d in rows], dtype="string"),
         "policy_version": pd.array([d.policy_version for d in rows], dtype="string"),
+        "subject_id": pd.array([getattr(d, "subject_id", None) for d in rows], dtype="string"),
         "kind": pd.Categorical([d.kind for d in rows], categories=list(SUBJECT_KINDS)),
         "outcome": pd.Categorical([str(d.outcome) for d in rows],
                                   dtype=outcome_dtype(chosen)),

@@ -180,6 +180,8 @@ def coerce_row(row: Mapping[Any, Any], default_kind: SubjectKind | None = None
             value = "" if is_missing(value) else value
         elif key == "kind":
             value = kind
+        elif key == "id" and isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(int(value)) if float(value).is_integer() else str(value)
         elif key == "posted_at":
             value = _datetime(value)
         elif key in specs:
