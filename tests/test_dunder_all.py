@@ -8,8 +8,8 @@ def test_all_is_sorted_and_exact() -> None:
     public = {name for name in dir(sp) if not name.startswith("_")}
     modules = {
         "analysis", "checker", "cli", "compare", "compiler", "conditions", "coverage", "decision",
-        "dask", "engine", "engines", "errors", "explain", "frames", "invariants", "loader",
-        "policy", "records", "schemas", "signals",
+        "dask", "engine", "engines", "errors", "explain", "frames", "glossary", "invariants",
+        "loader", "policy", "records", "render", "schemas", "signals",
         "sources",
         "subjects", "testing", "timing", "vocab",
     }
