@@ -19,6 +19,7 @@ from socialpolicy.frames import (
     RowValueError,
     empty_result,
     outcome_dtype,
+    subject_from_row,
 )
 from socialpolicy.frames._coerce import coerce_row, labels
 
@@ -143,6 +144,14 @@ def test_an_id_column_is_passed_through_as_the_subject_id(policy: sp.Policy) -> 
     out = _quiet(policy, frame)
     assert list(out["subject_id"]) == ["101", "102", "103", "104", "105"]
     assert _quiet(policy, _csv())["subject_id"].isna().all()
+
+
+def test_one_row_becomes_the_typed_subject_a_careful_caller_would_write() -> None:
+    frame = _csv()
+    for (label, row), typed in zip(frame.iterrows(), _typed(), strict=True):
+        assert subject_from_row(row) == typed, label
+    assert subject_from_row({"platform": "Twitter", "text": "hi", "author": "@a",
+                             "posted_at": WHEN, "case_ref": 7}).platform == "x"
 
 
 def test_a_bad_row_is_reported_once_with_counts_and_its_field(policy: sp.Policy) -> None:

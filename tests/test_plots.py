@@ -43,7 +43,7 @@ def test_outcomes_per_policy_stack_the_counts_in_scale_order(
     figure = plots.plot_outcomes(frames)
     ax = figure.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["mhra", "mse_icb"]
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
     used = {str(o) for f in frames.values() for o in f["outcome"]}
     assert legend == [o for o in ("leave", "hide", "delete") if o in used]
     # each policy's segments add up to its rows, coloured by severity

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from ..decision import Decision
 from ..errors import SocialPolicyError
-from ..subjects import subject_adapter
+from ..subjects import Subject, subject_adapter
 from ..vocab import SCALES, SUBJECT_KINDS, Outcome, SubjectKind
 from ._coerce import ALL_COLUMNS, check_columns, coerce_row
 
@@ -39,6 +39,7 @@ __all__ = [
     "decide_frame",
     "empty_result",
     "outcome_dtype",
+    "subject_from_row",
     "to_frame",
 ]
 
@@ -214,6 +215,15 @@ def _rows(rows: Any, extra: Literal["forbid", "ignore"], kind: SubjectKind | Non
     items = list(rows)
     out = [coerce_row(item, kind) if isinstance(item, Mapping) else item for item in items]
     return out, pd.RangeIndex(len(out))
+
+
+def subject_from_row(row: Mapping[Any, Any], kind: SubjectKind | None = None) -> Subject:
+    """One CSV-shaped row (a mapping or a DataFrame row) as a typed subject, read as
+    `decide_frame` reads it: for `policy.explain(...)` or `policy.decide(...)` on one row.
+    Columns no subject has are left out. Raises pydantic's `ValidationError` naming the field.
+    """
+    record = {key: value for key, value in dict(row).items() if str(key) in ALL_COLUMNS}
+    return subject_adapter.validate_python(coerce_row(record, kind))
 
 
 def _message(exc: ValidationError) -> str:

@@ -59,7 +59,7 @@ def plot_outcomes(frame: pd.DataFrame | Mapping[str, pd.DataFrame], *,
     data = _long(frame)
     counts = pd.crosstab(data["policy_id"].astype(str), data["outcome"])
     counts = counts.loc[:, counts.sum() > 0]
-    figure, ax = _figure(height=1.2 + 0.45 * len(counts))
+    figure, ax = _figure(height=1.5 + 0.45 * len(counts))
     left = pd.Series(0, index=counts.index)
     for outcome in counts.columns:
         ax.barh(counts.index, counts[outcome], left=left, label=str(outcome),
@@ -68,8 +68,8 @@ def plot_outcomes(frame: pd.DataFrame | Mapping[str, pd.DataFrame], *,
     ax.invert_yaxis()
     ax.set_xlabel("rows")
     ax.set_title(title)
-    ax.legend(ncols=min(len(counts.columns), 6), loc="lower center",
-              bbox_to_anchor=(0.5, 1.08), frameon=False, fontsize="small")
+    figure.legend(ncols=min(len(counts.columns), 6), loc="outside lower center",
+                  frameon=False, fontsize="small")
     return figure
 
 
