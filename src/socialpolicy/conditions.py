@@ -117,7 +117,8 @@ def _parse_label(value: Any, kind: SubjectKind, path: Path, report: Report) -> C
     known = LABELS[kind]
     if not isinstance(value, str) or value not in known:
         guess = closest(str(value), known)
-        hint = f"did you mean `{guess}`?" if guess else f"{kind} labels are listed in DESIGN 3"
+        hint = (f"did you mean `{guess}`?" if guess else f"{kind} labels are listed in "
+                "`socialpolicy.vocab.LABELS` and the labels reference of the documentation")
         report(path, "unknown-label", f"unknown {kind} label `{value}`", hint)
         return None
     return HasLabel(value)

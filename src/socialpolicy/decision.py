@@ -1,4 +1,4 @@
-"""What a decision says (DESIGN 2 and 4): outcome, actions, citations, findings, deadline.
+"""What a decision says: outcome, actions, citations, findings, deadline.
 
 Plain frozen dataclasses: cheap to build on a hot path, positional like the contract
 (`Action("escalate", "foi_team")`), and `to_dict()` gives JSON-ready data.

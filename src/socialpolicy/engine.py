@@ -236,13 +236,15 @@ class Policy:
         return decide_parallel(self, subjects, options, workers, chunk_size)
 
     def decide_frame(self, frame: Any, *, errors: Literal["coerce", "raise"] = "coerce",
-                     progress: bool | None = None, **options: Any) -> pd.DataFrame:
+                     progress: bool | None = None, kind: SubjectKind | None = None,
+                     extra: Literal["forbid", "ignore"] = "forbid",
+                     **options: Any) -> pd.DataFrame:
         """Decide every row of a pandas DataFrame; a DataFrame on the same index comes back
         (needs the `analysis` extra). See `socialpolicy.frames.decide_frame`."""
-        from .frames import decide_frame  # pandas only when asked for
+        from .frames import _decide_frame  # pandas only when asked for
 
-        return decide_frame(self, frame, errors=errors, progress=progress, _stacklevel=3,
-                            **options)
+        return _decide_frame(self, frame, errors=errors, progress=progress, kind=kind,
+                             extra=extra, **options)
 
     # ---- combining --------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The error tree: one root, builtin bases, stable kebab-case codes (DESIGN 9)."""
+"""The error tree: one root, builtin bases, stable kebab-case codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The three subjects a policy decides on (DESIGN 3): frozen, strict pydantic models.
+"""The three subjects a policy decides on: frozen, strict pydantic models.
 
 Also the one description of which subject fields a policy condition may test, derived from the
 models themselves so the checker, the compiler and the engines cannot drift apart.

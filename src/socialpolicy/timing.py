@@ -1,4 +1,4 @@
-"""Working-time arithmetic: when is someone at their desk, and when is a reply due (DESIGN 6)."""
+"""Working-time arithmetic: when is someone at their desk, and when is a reply due."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The fixed vocabularies: subject kinds, labels, outcome scales and actions (DESIGN 3 and 4).
+"""The fixed vocabularies: subject kinds, labels, outcome scales and actions.
 
 Everything that names a thing a policy file or a caller may write lives here, so the subject
 models, the checker and the engines agree on one spelling.

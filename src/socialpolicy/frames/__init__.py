@@ -288,7 +288,7 @@ def _check_errors(errors: str) -> None:
 
 def decide_frame(policy: Policy, rows: Any, *, errors: Errors = "coerce",
                  progress: bool | None = None, kind: SubjectKind | None = None,
-                 extra: Literal["forbid", "ignore"] = "forbid", _stacklevel: int = 2,
+                 extra: Literal["forbid", "ignore"] = "forbid",
                  **options: Any) -> pd.DataFrame:
     """Decide every row of a DataFrame; the result has the same index and the `COLUMNS`.
 
@@ -301,10 +301,18 @@ def decide_frame(policy: Policy, rows: Any, *, errors: Errors = "coerce",
     `progress` shows a bar (None: for large batches on a terminal). Other keyword arguments go
     to `Policy.decide`. Also accepts a list of subjects or mappings (index 0..n-1).
     """
+    return _decide_frame(policy, rows, errors=errors, progress=progress, kind=kind,
+                         extra=extra, **options)
+
+
+def _decide_frame(policy: Policy, rows: Any, *, errors: Errors, progress: bool | None,
+                  kind: SubjectKind | None, extra: Literal["forbid", "ignore"],
+                  **options: Any) -> pd.DataFrame:
+    """`decide_frame`, called one frame below the caller's code (for warnings' stacklevel)."""
     _check_errors(errors)
     subjects, index = _rows(rows, extra, kind)
     frame = _decide(policy, subjects, index, kind, progress, options)
-    _report(frame, policy.id, errors, _stacklevel + 1)
+    _report(frame, policy.id, errors, 4)  # _report, _decide_frame, the public wrapper, caller
     return frame
 
 
