@@ -64,7 +64,8 @@ def test_the_nav_lists_pages_that_exist_and_every_page_is_reachable() -> None:
     on_disk = {str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md")}
     linked = " ".join(p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md"))
     for page in on_disk - set(listed):  # pages outside the nav must at least be linked
-        assert Path(page).name in linked, f"{page} is neither in the nav nor linked"
+        assert Path(page).name in linked, (
+            f"{page} is neither in the nav nor linked: add it to `nav` in mkdocs.yml")
 
 
 def test_no_page_points_at_documents_or_machines_users_do_not_have() -> None:
