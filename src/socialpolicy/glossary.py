@@ -89,6 +89,9 @@ STAFF_POST_LABEL_MEANINGS: Final[dict[str, str]] = {
 
 FACT_MEANINGS: Final[dict[str, str]] = {
     "out_of_hours": "the comment arrived outside the policy's working hours",
+    "profanity_mild": "the text holds mild swearing (detected)",
+    "profanity_strong": "the text holds strong swearing or obscenity (detected)",
+    "slur_detected": "the text holds a slur (detected)",
     "handle_names_org": "the account handle carries the organisation's name",
     "display_name_names_org": "the account's display name carries the organisation's name",
     "bio_names_org": "the account's bio names the organisation",
