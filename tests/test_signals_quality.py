@@ -8,6 +8,7 @@ from pathlib import Path
 
 from socialpolicy._yaml import load
 from socialpolicy.signals import DEFAULT_DETECTORS
+from socialpolicy.signals._capacity import CAPACITY_FACTS
 from socialpolicy.vocab import DERIVED_FACTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ def test_script_fails_below_the_thresholds(tmp_path: Path) -> None:
 def test_every_derived_fact_has_a_detector() -> None:
     produced = {("comment", "fact.out_of_hours"), ("staff_post", "fact.has_disclaimer")}
     produced |= {(kind, key) for d in DEFAULT_DETECTORS for (kind, _), key in d.targets.items()}
+    produced |= {("staff_post", f"fact.{name}") for name in CAPACITY_FACTS}
     for kind, facts in DERIVED_FACTS.items():
         for fact in facts:
             assert (kind, f"fact.{fact}") in produced, (kind, fact)

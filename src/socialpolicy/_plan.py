@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .conditions import atoms, to_ir
 from .decision import Action, Citation, Finding
@@ -33,6 +33,9 @@ class Variant:
 
     finding: Finding
     warning: str | None = None
+    #: for a fallback: the outcome the rule meant, and the actions that only stand in for it
+    intended: Outcome | None = None
+    stand_ins: frozenset[tuple[str, str | None, str | None]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,7 @@ class Combined:
     citations: tuple[Citation, ...]
     warnings: tuple[str, ...]
     respond_days: int | None
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,8 @@ class KindPlan:
     default_reason: str
     default_citations: tuple[Citation, ...]
     rules: tuple[RulePlan, ...]
+    #: the default rests on cut-off source text: say so whenever it applies
+    default_warnings: tuple[str, ...] = ()
 
 
 class PolicyPlan:
@@ -85,6 +91,10 @@ class PolicyPlan:
         self.citation = {clause.id: Citation(document.id, clause.id, clause.title, clause.text,
                                              getattr(clause, "role", "substantive"))
                          for clause in document.clauses}
+        # A decision that cites a clause whose text the source is missing says so.
+        self.cut_off = {clause_id: warning for clause_id, warning in (
+            (c.id, w) for c in document.clauses
+            for w in document.cut_off_warnings([c.id], "the decision rests on the surviving text"))}
         self.kinds: dict[str, KindPlan] = {}
         for kind, name in kind_names.items():
             self.kinds[kind] = self._kind(document, kind, name)  # type: ignore[arg-type]
@@ -108,15 +118,19 @@ class PolicyPlan:
         combined = self._memo.get(chosen)
         if combined is not None:
             return combined
-        findings = [variant.finding for variant in chosen]
-        outcome = max((f.outcome for f in findings), key=lambda o: severity(kind, o))
+        outcome = max((v.finding.outcome for v in chosen), key=lambda o: severity(kind, o))
+        findings = [_without_moot_stand_ins(v, kind, outcome) for v in chosen]
+        citations = self.citations(c.clause_id for f in findings for c in f.citations)
         combined = Combined(
             outcome=outcome,
             reason="; ".join(f.reason for f in findings if f.outcome == outcome),
             actions=tuple(merge_actions(findings)),
-            citations=self.citations(c.clause_id for f in findings for c in f.citations),
-            warnings=tuple(v.warning for v in chosen if v.warning is not None),
-            respond_days=min(respond) if respond else None)
+            citations=citations,
+            warnings=(*(v.warning for v in chosen if v.warning is not None),
+                      *(self.cut_off[c.clause_id] for c in citations
+                        if c.clause_id in self.cut_off)),
+            respond_days=min(respond) if respond else None,
+            findings=tuple(findings))
         with self._memo_lock:
             if len(self._memo) < _MEMO_LIMIT:
                 self._memo[chosen] = combined
@@ -132,7 +146,10 @@ class PolicyPlan:
         return KindPlan(
             kind, None, policy.scope.outside if policy.scope else None, policy.default.outcome,
             policy.default.reason, self.citations(policy.default.cites),
-            tuple(self._rule(rule) for rule in document.rules_for(kind)))
+            tuple(self._rule(rule) for rule in document.rules_for(kind)),
+            tuple(document.cut_off_warnings(
+                (*policy.default.cites, *policy.default.cut_off),
+                "this default might read otherwise with the missing text")))
 
     def _rule(self, rule: Rule) -> RulePlan:
         citations = self.citations(rule.cites)
@@ -156,10 +173,25 @@ class PolicyPlan:
                             rule.respond_within_working_days)
         instead = finding(fallback.outcome, (*rule.actions, *fallback.actions))
         still = _NEEDS.get(fallback.outcome)
+        own = {(a.kind, a.target, a.detail) for a in rule.actions}
+        stand_ins = frozenset((a.kind, a.target, a.detail) for a in fallback.actions) - own
         neither = Variant(instead, f"rule `{rule.id}`: the platform can neither {needed} nor "
-                          f"{still} this comment; {fallback.outcome} it by other means")
-        return RulePlan(rule, keys, needed, plain, Variant(instead), neither, still,
-                        rule.respond_within_working_days)
+                          f"{still} this comment; {fallback.outcome} it by other means",
+                          rule.outcome, stand_ins)
+        return RulePlan(rule, keys, needed, plain, Variant(instead, None, rule.outcome, stand_ins),
+                        neither, still, rule.respond_within_working_days)
+
+
+def _without_moot_stand_ins(variant: Variant, kind: SubjectKind, outcome: Outcome) -> Finding:
+    """A fallback's own actions stand in for the outcome the platform could not apply; when the
+    decision goes at least as far anyway (the comment is deleted as abuse), they are moot."""
+    finding = variant.finding
+    if (variant.intended is None or not variant.stand_ins
+            or severity(kind, outcome) < severity(kind, variant.intended)):
+        return finding
+    kept = tuple(a for a in finding.actions
+                 if (a.kind, a.target, a.detail) not in variant.stand_ins)
+    return replace(finding, actions=kept)
 
 
 def merge_actions(findings: Iterable[Finding]) -> list[Action]:

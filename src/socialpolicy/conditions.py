@@ -5,7 +5,7 @@ lowered to negation normal form over flat fact keys, the shape both engines eval
 
     label.<name>      bool   the label is on the subject
     field.<path>      value  a subject field (`present` fields hold a bool)
-    fact.<name>       bool   a fact derived by the library
+    fact.<name>       value  a fact derived by the library (bool, or one of ENUM_FACTS' values)
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias, cast
 
 from .subjects import CONDITION_FIELDS
-from .vocab import DERIVED_FACTS, LABELS, SubjectKind, closest
+from .vocab import DERIVED_FACTS, ENUM_FACTS, LABELS, WORDING_FACT_PREFIX, SubjectKind, closest
 
 Op = Literal["eq", "ne", "lt", "le", "gt", "ge"]
 COMPARISONS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge")
@@ -38,7 +38,12 @@ class FieldTest:
 
 @dataclass(frozen=True, slots=True)
 class HasFact:
+    """A derived fact: true (`{fact: published}`), or an enum fact's value
+    (`{fact: capacity, eq: professional}`, `ne`, or `in: [...]`)."""
+
     fact: str
+    op: Literal["eq", "ne", "in"] = "eq"
+    value: Any = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +84,8 @@ def parse(data: Any, kind: SubjectKind, path: Path, report: Report) -> Condition
         return None
     form = forms[0]
     extra = [k for k in data if k != form and not (form == "field" and k in (*COMPARISONS, "in",
-                                                                            "present"))]
+                                                                            "present"))
+             and not (form == "fact" and k in ("eq", "ne", "in"))]
     for key in extra:
         guess = closest(str(key), _FORMS + COMPARISONS + ("in", "present"))
         report((*path, key), "unknown-field", f"unknown key `{key}` in a `{form}` condition",
@@ -90,13 +96,7 @@ def parse(data: Any, kind: SubjectKind, path: Path, report: Report) -> Condition
     if form == "label":
         return _parse_label(value, kind, (*path, form), report)
     if form == "fact":
-        known = DERIVED_FACTS[kind]
-        if not isinstance(value, str) or value not in known:
-            guess = closest(str(value), known)
-            report((*path, form), "unknown-fact", f"unknown {kind} fact `{value}`",
-                   f"did you mean `{guess}`?" if guess else "known facts: " + ", ".join(known))
-            return None
-        return HasFact(value)
+        return _parse_fact(data, kind, path, report)
     if form == "field":
         return _parse_field(data, kind, path, report)
     if form == "not":
@@ -111,6 +111,45 @@ def parse(data: Any, kind: SubjectKind, path: Path, report: Report) -> Condition
         return None
     checked = tuple(part for part in parts if part is not None)
     return AllOf(checked) if form == "all" else AnyOf(checked)
+
+
+def _parse_fact(data: Mapping[str, Any], kind: SubjectKind, path: Path,
+                report: Report) -> Condition | None:
+    value = data["fact"]
+    known = DERIVED_FACTS[kind]
+    wording = (kind == "staff_post" and isinstance(value, str)
+               and value.startswith(WORDING_FACT_PREFIX))  # declared per policy; checked there
+    if not isinstance(value, str) or (value not in known and not wording):
+        guess = closest(str(value), known)
+        report((*path, "fact"), "unknown-fact", f"unknown {kind} fact `{value}`",
+               f"did you mean `{guess}`?" if guess else "known facts: " + ", ".join(known))
+        return None
+    ops = [key for key in data if key != "fact"]
+    choices = ENUM_FACTS.get(value)
+    if choices is None:
+        if ops:
+            report((*path, ops[0]), "bad-operator", f"fact `{value}` is true or false",
+                   f"write `{{fact: {value}}}`, or `{{not: {{fact: {value}}}}}`")
+            return None
+        return HasFact(value)
+    if len(ops) != 1:
+        report(path, "condition-shape", f"fact `{value}` holds one of {', '.join(choices)}",
+               f"test it with one operator: `{{fact: {value}, eq: {choices[0]}}}` (or ne, in)")
+        return None
+    op = ops[0]
+    values = data[op] if op == "in" else [data[op]]
+    if not isinstance(values, list) or not values:
+        report((*path, op), "bad-value", "`in` needs a non-empty list",
+               f"write `in: [{choices[0]}, ...]`")
+        return None
+    for i, item in enumerate(values):
+        if item not in choices:
+            guess = closest(str(item), choices)
+            report((*path, op, i) if op == "in" else (*path, op), "bad-value",
+                   f"`{item}` is not a value of fact `{value}`",
+                   f"did you mean `{guess}`?" if guess else "one of " + ", ".join(choices))
+            return None
+    return HasFact(value, cast(Any, op), tuple(values) if op == "in" else values[0])
 
 
 def _parse_label(value: Any, kind: SubjectKind, path: Path, report: Report) -> Condition | None:
@@ -209,7 +248,9 @@ def to_ir(condition: Condition, negate: bool = False) -> IR:
     if isinstance(condition, AllOf | AnyOf):
         conjunctive = isinstance(condition, AllOf) != negate
         return {"all" if conjunctive else "any": [to_ir(p, negate) for p in condition.parts]}
-    if isinstance(condition, HasLabel | HasFact):
+    if isinstance(condition, HasLabel):
+        return _atom(key_of(condition), "eq", not negate)
+    if isinstance(condition, HasFact) and condition.value is True:
         return _atom(key_of(condition), "eq", not negate)
     key = key_of(condition)
     if condition.op == "present":

@@ -144,13 +144,14 @@ class Policy:
         if not fired_plans:
             assert plan.default_outcome is not None
             return self._decision(plan.default_outcome, kind, plan.default_reason,
-                                  citations=list(plan.default_citations), warnings=warnings,
+                                  citations=list(plan.default_citations),
+                                  warnings=warnings + list(plan.default_warnings),
                                   detected=detected, subject=subject, detectors=detectors)
         capabilities = self._plan.capabilities(subject.platform, platform_capabilities)
         chosen = tuple(rule.variant(capabilities) for rule in fired_plans)
         combined = self._plan.combine(
             kind, chosen, tuple(r.respond_days for r in fired_plans if r.respond_days))
-        findings = [variant.finding for variant in chosen]
+        findings = list(combined.findings)
         if evidence:
             findings = [_with_evidence(f, evidence_for(r.keys, evidence))
                         for f, r in zip(findings, fired_plans, strict=True)]

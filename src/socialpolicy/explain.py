@@ -59,13 +59,14 @@ def trace(condition: Condition, facts: Mapping[str, Any]) -> Trace:
     actual = facts[key_of(condition)]
     if isinstance(condition, HasLabel):
         return Trace(f"label `{condition.label}`", bool(actual))
-    if isinstance(condition, HasFact):
+    if isinstance(condition, HasFact) and condition.value is True:
         return Trace(f"fact `{condition.fact}` (derived)", bool(actual))
     return _field_trace(condition, actual)
 
 
-def _field_trace(test: FieldTest, actual: Any) -> Trace:
+def _field_trace(test: FieldTest | HasFact, actual: Any) -> Trace:
     op, expected = test.op, test.value
+    name = f"fact {test.fact}" if isinstance(test, HasFact) else test.path
     if op == "in":
         held = actual in expected
     elif op == "present":
@@ -73,7 +74,7 @@ def _field_trace(test: FieldTest, actual: Any) -> Trace:
     else:
         held = evaluate({"key": "value", "op": op, "value": expected}, {"value": actual})
     shown = list(expected) if op == "in" else expected
-    return Trace(f"{test.path} {_OPS[op]} {shown!r} (is {actual!r})", bool(held))
+    return Trace(f"{name} {_OPS[op]} {shown!r} (is {actual!r})", bool(held))
 
 
 @dataclass(frozen=True, slots=True)

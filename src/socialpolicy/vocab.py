@@ -137,9 +137,26 @@ DERIVED_FACTS: Final[dict[SubjectKind, tuple[str, ...]]] = {
         "text_has_disclaimer",
         "bio_has_disclaimer",
         "has_disclaimer",
+        # Capacity and publication (signals._capacity): read once, tested by every clause
+        # that turns on them.
+        "capacity",
+        "published",
+        "account_names_employer",
+        "bio_claims_official",
+        "bio_has_work_contact",
+        "bio_has_contact",
     ),
     "account_request": ("proposed_handle_names_org",),
 }
+
+#: Derived facts that hold one of several values rather than true/false; conditions test them
+#: with `eq`, `ne` or `in` (`{fact: capacity, in: [official, professional]}`).
+ENUM_FACTS: Final[dict[str, tuple[str, ...]]] = {
+    "capacity": ("official", "professional", "personal"),
+}
+
+#: Per-policy facts: `wording_<id>` for each prescribed wording the policy declares.
+WORDING_FACT_PREFIX: Final[str] = "wording_"
 
 
 #: Topics an analyst compares across organisations (`socialpolicy compare`), in table order,

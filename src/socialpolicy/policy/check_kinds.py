@@ -54,15 +54,19 @@ class KindChecks(CheckBase):
             self.report(path, "missing-default", f"`{kind}` needs a `default` or `not_covered`",
                         "add `default: {outcome: ..., cites: [...], reason: ...}`")
             return None
-        entry = self.mapping(data, path, "a default", ("outcome", "cites", "reason"))
+        entry = self.mapping(data, path, "a default", ("outcome", "cites", "reason"),
+                             ("cut_off",))
         if entry is None:
             return None
         outcome = self.outcome(entry.get("outcome"), kind, (*path, "outcome"))
         cites = self.cites(entry, path, clause_ids)
+        # Cut-off clauses the default leans on: it warns whenever it applies (check_fidelity).
+        cut_off = self.cites({"cites": entry["cut_off"]}, (*path, "cut_off"), clause_ids
+                             ) if "cut_off" in entry else ()
         reason = self.text(entry, "reason", path)
         if outcome is None or reason is None:
             return None
-        return KindDefault(outcome, cites, reason)
+        return KindDefault(outcome, cites, reason, cut_off)
 
     def scope(self, data: Any, kind: SubjectKind, path: YamlPath, clause_ids: set[str]
               ) -> Scope | None:

@@ -18,6 +18,7 @@ from ..errors import Diagnostic
 from ..vocab import closest
 from .check_base import SNAKE
 from .check_cross import CrossChecks
+from .check_fidelity import FidelityChecks
 from .check_kinds import KindChecks
 from .check_meta import MetaChecks
 from .check_reach import ReachChecks
@@ -27,12 +28,12 @@ from .model import CLAUSE_STATUSES, Clause, ClauseStatus, PolicyDocument
 _TOP_REQUIRED = ("id", "organisation", "title", "version", "source", "kinds", "clauses", "rules")
 _TOP_OPTIONAL = ("effective", "review", "source_file", "seed_file", "names", "disclaimers",
                  "working_hours", "notes", "example_defaults", "topics", "invariants",
-                 "public_contacts")
+                 "public_contacts", "prescribed_wordings", "employer_names", "unread_labels")
 _CLAUSE_ID = re.compile(
     r"^(?:[0-9]+(?:\.[0-9]+)*|(?:appendix|annex)-[a-z0-9]+)(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
 
 
-class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
+class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks, FidelityChecks):
     """The whole document: top-level keys and clauses here; each block in its own module."""
 
     def run(self) -> PolicyDocument | None:
@@ -62,6 +63,11 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
         seed_file = self.text(top, "seed_file", ())
         topics = self.topics(top.get("topics"), clause_ids)
         invariants = self.invariants(top.get("invariants", []), clause_ids)
+        wordings = self.prescribed_wordings(top.get("prescribed_wordings"), clause_ids)
+        self.wording_facts(rules, wordings)
+        employers = self.employer_names(top.get("employer_names"))
+        unread = self.unread_labels(top.get("unread_labels"))
+        self.cut_offs(clauses, kinds)
         self.verbatim(source_file, clauses, top)
         self.traceability(clauses, rules, top)
         for rule in rules:
@@ -82,6 +88,7 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
             clauses=tuple(clauses), rules=tuple(rules), example_defaults=defaults,
             file=self.doc.file, digest="", clause_index={c.id: c for c in clauses},
             topics=topics, invariants=invariants, public_contacts=contacts,
+            prescribed_wordings=wordings, employer_names=employers, unread_labels=unread,
         )
         self.reachability(document)
         self.examples(document)
@@ -97,7 +104,7 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
         for i, item in enumerate(data):
             path: YamlPath = ("clauses", i)
             entry = self.mapping(item, path, "a clause", ("id", "title", "text", "status"),
-                                 ("reason", "note"))
+                                 ("reason", "note", "role", "cut_off"))
             if entry is None:
                 self.clause_lost = True
                 continue
@@ -135,7 +142,8 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks):
                 self.broken_clauses.add(clause_id)
                 continue
             result.append(Clause(clause_id, title, text, cast(ClauseStatus, status), reason,
-                                 self.text(entry, "note", path), self.position(path)))
+                                 self.text(entry, "note", path), self.position(path),
+                                 self.clause_role(entry, path), self.text(entry, "cut_off", path)))
         return result
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -14,6 +14,8 @@ from ..timing import WorkingHours
 from ..vocab import Outcome, SubjectKind
 
 ClauseStatus = Literal["encoded", "not_encodable", "out_of_scope"]
+ClauseRole = Literal["substantive", "procedural"]
+CLAUSE_ROLES: tuple[ClauseRole, ...] = ("substantive", "procedural")
 INVARIANT_PROPERTIES: tuple[str, ...] = ("labels_monotone",)
 CLAUSE_STATUSES: tuple[ClauseStatus, ...] = ("encoded", "not_encodable", "out_of_scope")
 
@@ -30,7 +32,13 @@ class Position:
 
 @dataclass(frozen=True, slots=True)
 class Clause:
-    """A clause of the source document, quoted verbatim."""
+    """A clause of the source document, quoted verbatim.
+
+    `role` says whether the clause decides what is allowed (`substantive`) or how and when the
+    organisation acts (`procedural`: deadlines, monitoring, who to tell), so summaries can lead
+    with what decided an outcome. `cut_off` notes text missing from the source: a decision that
+    rests on the clause carries a warning saying so.
+    """
 
     id: str
     title: str
@@ -39,6 +47,8 @@ class Clause:
     reason: str | None
     note: str | None
     position: Position
+    role: ClauseRole = "substantive"
+    cut_off: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +116,8 @@ class KindDefault:
     outcome: Outcome
     cites: tuple[str, ...]
     reason: str
+    #: cut-off clauses whose missing text might have decided otherwise: the default warns
+    cut_off: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +158,15 @@ class PublicContacts:
 
 
 @dataclass(frozen=True, slots=True)
+class PrescribedWording:
+    """Words a clause prescribes exactly ("a disclaimer which says: ...")."""
+
+    id: str
+    clause: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyDocument:
     id: str
     organisation: str
@@ -173,6 +194,19 @@ class PolicyDocument:
     topics: Mapping[str, Topic] = field(default_factory=dict)
     #: The organisation's published names, domains, addresses and numbers: not personal data.
     public_contacts: PublicContacts = field(default_factory=PublicContacts)
+    #: Exact words a clause prescribes, by id (fact `wording_<id>`), with the clause id.
+    prescribed_wordings: Mapping[str, PrescribedWording] = field(default_factory=dict)
+    #: Names of the author's employer, per employment type, beyond the organisation's own.
+    employer_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Labels of a kind's vocabulary no rule reads, each with the reason (coverage reports
+    #: any other unread label as a gap).
+    unread_labels: Mapping[SubjectKind, Mapping[str, str]] = field(default_factory=dict)
+
+    def cut_off_warnings(self, clause_ids: Iterable[str], because: str) -> list[str]:
+        """Warnings for the cut-off clauses among `clause_ids`, in clause order."""
+        wanted = set(clause_ids)
+        return [f"clause {c.id} ({c.title}) is cut off in the source: {c.cut_off}; {because}"
+                for c in self.clauses if c.id in wanted and c.cut_off]
 
     def clause(self, clause_id: str) -> Clause:
         return self.clause_index[clause_id]

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..conditions import IR
 from ..subjects import CONDITION_FIELDS
-from ..vocab import SubjectKind
+from ..vocab import ENUM_FACTS, SubjectKind
 
 LIMIT = 20_000
 Atom = dict[str, Any]
@@ -55,6 +55,9 @@ def _domain(kind: SubjectKind, key: str) -> _Domain:
             return _Domain("enum", spec.choices)
         if spec.type == "int":
             return _Domain("int")
+    choices = ENUM_FACTS.get(key.removeprefix("fact.")) if key.startswith("fact.") else None
+    if choices is not None:
+        return _Domain("enum", choices)
     return _Domain("bool", (True, False))
 
 

@@ -15,9 +15,9 @@ from typing import Any, Protocol, runtime_checkable
 from ..decision import Evidence
 from ..errors import DetectorError
 from ..policy.model import PolicyDocument
-from ..subjects import CONDITION_FIELDS, Comment, Subject, field_value
+from ..subjects import CONDITION_FIELDS, Comment, StaffPost, Subject, field_value
 from ..vocab import DERIVED_FACTS, LABELS, SubjectKind
-from . import _contact, _disclaimers, _names, _profanity
+from . import _capacity, _contact, _disclaimers, _names, _profanity
 from ._context import DetectionContext
 from ._text import Text, normalise
 
@@ -239,6 +239,9 @@ def derive(subject: Subject, doc: PolicyDocument, detectors: Sequence[Detector] 
     for key, parts in _EITHER.items():
         if key in facts:
             facts[key] = any(facts[part] for part in parts)
+    if isinstance(subject, StaffPost):
+        _capacity.capacity_facts(subject, facts, evidence, doc.employer_names,
+                                 {w.id: w.text for w in doc.prescribed_wordings.values()})
     return facts, evidence
 
 
@@ -251,7 +254,7 @@ def detected_labels(subject: Subject, evidence: Iterable[Evidence]) -> list[str]
 def evidence_for(keys: Iterable[str], evidence: list[Evidence]) -> list[Evidence]:
     """The evidence behind any of the given fact or label keys."""
     wanted = set(keys)
-    for key, parts in _EITHER.items():
+    for key, parts in (*_EITHER.items(), *_capacity.EVIDENCE_PARTS.items()):
         if key in wanted:
             wanted.update(parts)
     return [item for item in evidence if item.fact in wanted]
