@@ -1,0 +1,73 @@
+"""Readings faithful to the text: clause roles, and warnings when a decision rests on text the
+source document is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import socialpolicy as sp
+
+from .conftest import FIXTURES, comment, staff_post
+
+MINI = (FIXTURES / "mini.yaml").read_text()
+
+
+def test_clause_role_defaults_to_substantive_and_marks_procedure() -> None:
+    policy = sp.load_policy("mse_icb", engine="reference")
+    roles = {c.id: c.role for c in policy.clauses}
+    assert roles["6.4.1"] == "procedural"  # the 48-hour response deadline
+    assert roles["6.3.2"] == "procedural"  # monitoring comments
+    assert roles["7.1.6/confidential"] == "substantive"
+    assert roles["appendix-b/personal-details"] == "substantive"
+
+
+@pytest.mark.parametrize("policy_id", sp.available_policies())
+def test_every_bundled_policy_marks_some_procedural_clauses(policy_id: str) -> None:
+    policy = sp.load_policy(policy_id, engine="reference")
+    assert any(c.role == "procedural" for c in policy.clauses)
+    assert any(c.role == "substantive" for c in policy.clauses)
+
+
+def test_bad_role_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(MINI.replace("status: not_encodable,", "status: not_encodable, role: admin,"))
+    found = [(d.code, d.hint) for d in sp.lint([path])]
+    assert found and found[0][0] == "bad-value"
+
+
+def test_portsmouth_default_warns_that_the_lists_are_cut_off(engine: str) -> None:
+    policy = sp.load_policy("portsmouth", engine=engine)  # type: ignore[arg-type]
+    decision = policy.decide(staff_post(text="Lovely sunset tonight"))
+    assert decision.outcome == "compliant"
+    cut = [w for w in decision.warnings if "cut off" in w]
+    assert [w.split(" ")[1] for w in cut] == ["9.4", "9.6", "9.7", "9.8"]
+
+
+def test_portsmouth_rule_on_complete_text_carries_no_cut_off_warning(engine: str) -> None:
+    policy = sp.load_policy("portsmouth", engine=engine)  # type: ignore[arg-type]
+    decision = policy.decide(staff_post(labels=["confidential"]))
+    assert decision.outcome == "breach"
+    assert not [w for w in decision.warnings if "cut off" in w]
+
+
+def test_mhra_abuse_row_warns_its_details_are_truncated(engine: str) -> None:
+    policy = sp.load_policy("mhra", engine=engine)  # type: ignore[arg-type]
+    decision = policy.decide(comment(labels=["targeted_abuse"]))
+    assert decision.outcome == "delete"
+    assert any(w.startswith("clause annex-a/abuse") and "cut off" in w
+               for w in decision.warnings)
+
+
+def test_default_cut_off_must_name_a_cut_off_clause(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(MINI.replace('cites: ["5.1"], reason:', 'cites: ["5.1"], cut_off: ["5.3"], '
+                                                           'reason:'))
+    assert "bad-value" in {d.code for d in sp.lint([path])}
+    path.write_text(path.read_text().replace(
+        "reason: training records are not part of a post}",
+        "reason: training records are not part of a post, cut_off: the list is missing}"))
+    assert not sp.lint([path])
+    decision = sp.load_policy(path, engine="reference").decide(staff_post())
+    assert any(w.startswith("clause 5.3 (Training) is cut off") for w in decision.warnings)
