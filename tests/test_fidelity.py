@@ -47,9 +47,18 @@ def test_portsmouth_default_warns_that_the_lists_are_cut_off(engine: str) -> Non
 
 def test_portsmouth_rule_on_complete_text_carries_no_cut_off_warning(engine: str) -> None:
     policy = sp.load_policy("portsmouth", engine=engine)  # type: ignore[arg-type]
-    decision = policy.decide(staff_post(labels=["confidential"]))
-    assert decision.outcome == "breach"
+    decision = policy.decide(staff_post(account={"handle": "@ccg", "kind": "corporate"}))
+    assert decision.outcome == "breach"  # 10.1: only the communications team uses the accounts
     assert not [w for w in decision.warnings if "cut off" in w]
+
+
+def test_portsmouth_confidential_post_rests_on_cut_off_9_6(engine: str) -> None:
+    policy = sp.load_policy("portsmouth", engine=engine)  # type: ignore[arg-type]
+    public = policy.decide(staff_post(labels=["confidential"]))
+    assert [c.clause_id for c in public.citations] == ["9.6"]
+    assert any(w.startswith("clause 9.6 ") and "cut off" in w for w in public.warnings)
+    direct = policy.decide(staff_post(labels=["confidential"], format="direct_message"))
+    assert [c.clause_id for c in direct.citations] == ["9.6", "9.9"]
 
 
 def test_mhra_abuse_row_warns_its_details_are_truncated(engine: str) -> None:
@@ -71,3 +80,14 @@ def test_default_cut_off_must_name_a_cut_off_clause(tmp_path: Path) -> None:
     assert not sp.lint([path])
     decision = sp.load_policy(path, engine="reference").decide(staff_post())
     assert any(w.startswith("clause 5.3 (Training) is cut off") for w in decision.warnings)
+
+
+def test_a_fallback_action_is_dropped_when_the_comment_is_deleted_anyway(engine: str) -> None:
+    policy = sp.load_policy("mhra", engine=engine)  # type: ignore[arg-type]
+    alone = policy.decide(comment(platform="instagram", labels=["misinformation"]))
+    assert alone.outcome == "leave"
+    assert [a.kind for a in alone.actions] == ["notify_comms_team"]  # cannot hide: flag it
+    both = policy.decide(comment(platform="instagram", labels=["misinformation",
+                                                               "targeted_abuse"]))
+    assert both.outcome == "delete"
+    assert "notify_comms_team" not in {a.kind for a in both.actions}

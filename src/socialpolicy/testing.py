@@ -107,7 +107,8 @@ _COMMENT_TEXTS = (
 )
 _POST_TEXTS = ("", "Proud of our team today", "Great turnout at the clinic",
                "Long shift, but worth it")
-_BIOS = ("", "Nurse, runner, dad.", "RTs are not endorsements", "Trust governor")
+_BIOS = ("", "Nurse, runner, dad.", "RTs are not endorsements", "Trust governor",
+         "Say hello: jo.bloggs@nhs.net", "Call me on 07700 900123")
 #: Common ways of saying "views are my own", and near misses of them.
 _DISCLAIMERS = (
     "Views my own.", "Views are my own", "All opinions my own.", "Tweets are personal",
@@ -325,7 +326,11 @@ def staff_posts(
         "display_name": st.one_of(st.just("Jo Bloggs"),
                                   st.sampled_from(org).map(lambda n: f"Jo Bloggs | {n}")
                                   if org else st.just("")),
-        "bio": st.one_of(st.sampled_from(_BIOS), st.sampled_from(_DISCLAIMERS + wordings)),
+        "bio": st.one_of(st.sampled_from(_BIOS), st.sampled_from(_DISCLAIMERS + wordings),
+                         st.sampled_from(org).map(lambda n: f"Official account of {n}")
+                         if org else st.just(""),
+                         st.sampled_from(org).map(lambda n: f"Analyst at {n}")
+                         if org else st.just("")),
         "kind": _narrow("account kind", kind, get_args(AccountKind)),
         "public": _weighted([(True, 3), (False, 1)]),
         "uses_org_branding": st.booleans(),

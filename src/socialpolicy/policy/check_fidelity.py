@@ -45,7 +45,11 @@ class FidelityChecks(CheckBase):
         """`prescribed_wordings: {id: {clause: "3.3", text: "..."}}`."""
         if data is None:
             return {}
-        entry = self.mapping(data, ("prescribed_wordings",), "`prescribed_wordings`", ())
+        entry = data if isinstance(data, Mapping) else None
+        if entry is None:
+            self.report(("prescribed_wordings",), "bad-type",
+                        "`prescribed_wordings` must be a mapping",
+                        "write `<id>: {clause: ..., text: ...}` lines")
         result: dict[str, PrescribedWording] = {}
         for key, value in (entry or {}).items():
             path: YamlPath = ("prescribed_wordings", key)

@@ -179,7 +179,9 @@ def capacity_facts(post: StaffPost, facts: dict[str, Any], evidence: list[Eviden
     for wording_id, wording in wordings.items():
         key = wording_key(wording_id)
         facts[key] = False
-        for path in ("text", "account.bio"):
+        for path, disclaimer in (("text", "fact.text_has_disclaimer"),
+                                 ("account.bio", "fact.bio_has_disclaimer")):
             for span in wording_spans(texts[path], wording):
                 add("prescribed_wording", path, span, key)
-                facts[key] = True
+                # A prescribed wording is a disclaimer too, for clauses that take any.
+                facts[key] = facts[disclaimer] = facts["fact.has_disclaimer"] = True
