@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 import socialpolicy as sp
 from socialpolicy._yaml import load
-from socialpolicy.analysis.coverage import Coverage, render
+from socialpolicy.analysis.coverage import Coverage, coverage_of, render
 from socialpolicy.cli import main
 
 from .test_sixth_policy import POLICY, write_sixth_policy
@@ -127,7 +128,7 @@ def test_cli_markdown(capsys: pytest.CaptureFixture[str]) -> None:
                  "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("| policy | clauses | rules | examples | cases | cited by cases | "
-                          "result |\n|---|")
+                          "unread labels | result |\n|---|")
     assert re.search(r"^\| mse_icb \| [0-9]+ = .* \| ok \|$", out, re.MULTILINE)
 
 
@@ -139,3 +140,34 @@ def test_the_docs_show_the_current_output(bundled: list[Coverage]) -> None:
         "docs/reference/coverage.md is out of date: paste the output of `socialpolicy coverage` "
         "run from the repository root")
 
+
+
+def test_an_unread_label_needs_a_reason(tmp_path: Path) -> None:
+    """Every staff-post label of the vocabulary is read by a rule or has a reason; dropping one
+    reason makes coverage report the gap, at the `unread_labels` block."""
+    source = (ROOT / "policies" / "mse_icb.yaml").read_text()
+    reason = '    religious: "7.1.9 bars getting political but says nothing about religion"\n'
+    assert reason in source
+    folder = tmp_path / "p"
+    shutil.copytree(ROOT / "policies", folder)
+    (folder / "mse_icb.yaml").write_text(source.replace(reason, ""))
+    report = coverage_of(folder / "mse_icb.yaml", folder / "cases")
+    assert [(d.code, "`religious`" in d.message) for d in report.problems] == [
+        ("unread-label", True)]
+    assert report.unread["staff_post"] == ("commercial_gain", "contradicts_partner_agencies",
+                                           "copyright_breach", "partners_or_suppliers",
+                                           "personal_reference", "professional_reference",
+                                           "religious")
+
+
+def test_a_reason_for_a_label_a_rule_reads_is_stale(tmp_path: Path) -> None:
+    source = (ROOT / "policies" / "mse_icb.yaml").read_text()
+    marker = "unread_labels:\n  staff_post:\n"
+    assert marker in source
+    folder = tmp_path / "p"
+    shutil.copytree(ROOT / "policies", folder)
+    (folder / "mse_icb.yaml").write_text(
+        source.replace(marker, marker + '    political: "no clause"\n'))
+    report = coverage_of(folder / "mse_icb.yaml", folder / "cases")
+    assert [d.code for d in report.problems] == ["unread-label"]
+    assert "reads it" in report.problems[0].message

@@ -53,6 +53,9 @@ topics:
   removing_public_comments:
     summary: abuse deleted (else hidden and reported); spam hidden; criticism left
     cites: ["3.1", "3.2", "3.3"]
+unread_labels:
+  comment: the policy has rules on abuse and spam only; every other comment is left (3.3)
+  staff_post: the policy has clauses on patient information and handles only
 kinds:
   comment:
     default: {outcome: leave, cites: ["3.3"],

@@ -4,22 +4,26 @@ A policy passes when the checker finds nothing (so every encoded clause is cited
 citation resolves, every rule has examples both ways and every clause is verbatim in the source)
 and it names the source document those quotes are checked against. The problems are the
 checker's own diagnostics, not a second implementation of them; this module adds the counts a
-reviewer reads to see what a policy covers, and the decision cases that exercise it.
+reviewer reads to see what a policy covers, and the decision cases that exercise it, and
+it reports the labels of each governed kind's vocabulary that no rule reads: each needs a reason
+in the policy's `unread_labels`, or it is a gap (a label a caller can assert that changes nothing).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import _yaml
+from ..conditions import AllOf, AnyOf, Condition, HasLabel, Not
 from ..errors import Diagnostic
-from ..policy.loader import BUNDLED, available_policies, lint, resolve
-from ..policy.model import CLAUSE_STATUSES
+from ..policy.check_fidelity import ALL_UNREAD
+from ..policy.loader import BUNDLED, available_policies, compile_file, lint, resolve
+from ..policy.model import CLAUSE_STATUSES, PolicyDocument
 from ..render import coverage_html
-from ..vocab import SUBJECT_KINDS
+from ..vocab import LABELS, SUBJECT_KINDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,6 +45,8 @@ class Coverage:
     cases: int | None
     encoded_in_cases: int
     problems: tuple[Diagnostic, ...]
+    #: per governed kind, the vocabulary labels no rule reads (with or without a reason)
+    unread: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -67,6 +73,7 @@ class Coverage:
             "cases": "-" if self.cases is None else str(self.cases),
             "cited by cases": ("-" if self.cases is None else
                                f"{self.encoded_in_cases} of {self.encoded} encoded"),
+            "unread labels": str(sum(len(labels) for labels in self.unread.values())),
             "result": "ok" if self.ok else f"{count} problem{'s' if count != 1 else ''}",
         }
 
@@ -170,6 +177,11 @@ def coverage_of(policy: str | Path, cases: str | Path | None = None) -> Coverage
                                        "`sources/` beside the policy"))
     encoded = {str(c.get("id")) for c in clauses if c.get("status") == "encoded"}
     known = {str(c.get("id")) for c in clauses}
+    unread: dict[str, tuple[str, ...]] = {}
+    if doc is not None and not problems:
+        document = compile_file(path).document
+        unread = unread_labels(document)
+        problems += _unread_problems(doc, document, unread)
     base = _cases_dir(cases)
     count, exercised, more = (_cases(base / f"{policy_id}.yaml", str(policy_id), encoded, known)
                               if base is not None else (None, 0, []))
@@ -179,7 +191,54 @@ def coverage_of(policy: str | Path, cases: str | Path | None = None) -> Coverage
         rules=_counts(SUBJECT_KINDS, (r.get("applies_to") for r in rules)),
         examples=_counts(("fires", "does_not_fire"), groups),
         cases=count, encoded_in_cases=exercised, problems=tuple(problems + more),
+        unread=unread,
     )
+
+
+def _labels(condition: Condition) -> set[str]:
+    if isinstance(condition, HasLabel):
+        return {condition.label}
+    if isinstance(condition, AllOf | AnyOf):
+        return set().union(*(_labels(part) for part in condition.parts))
+    if isinstance(condition, Not):
+        return _labels(condition.part)
+    return set()
+
+
+def unread_labels(document: PolicyDocument) -> dict[str, tuple[str, ...]]:
+    """Per kind the policy governs, the labels of its vocabulary that no rule or scope reads."""
+    result: dict[str, tuple[str, ...]] = {}
+    for kind, policy in document.kinds.items():
+        if policy.not_covered is not None:
+            continue
+        read = set().union(*(_labels(rule.when) for rule in document.rules_for(kind)))
+        if policy.scope is not None:
+            read |= _labels(policy.scope.when)
+        result[kind] = tuple(sorted(LABELS[kind] - read))
+    return result
+
+
+def _unread_problems(doc: _yaml.Document, document: PolicyDocument,
+                     unread: Mapping[str, tuple[str, ...]]) -> list[Diagnostic]:
+    """An unread label without a reason is a gap; a reason for a label a rule reads is stale."""
+    problems = []
+    for kind, labels in unread.items():
+        reasons = document.unread_labels.get(kind, {})  # type: ignore[call-overload]
+        where: tuple[str, ...] = ("unread_labels", kind) if reasons else ()
+        if ALL_UNREAD in reasons:
+            continue
+        for label in labels:
+            if label not in reasons:
+                problems.append(doc.diagnostic(
+                    where, "unread-label", f"no {kind} rule reads label `{label}`",
+                    f"encode the clause that governs it, or say why under `unread_labels: "
+                    f"{{{kind}: {{{label}: ...}}}}` (e.g. \"the document has no clause on this\")"))
+        for label in sorted(set(reasons) - set(labels)):
+            problems.append(doc.diagnostic(
+                ("unread_labels", kind, label), "unread-label",
+                f"`unread_labels` gives a reason for `{label}`, but a {kind} rule reads it",
+                "remove the stale reason"))
+    return problems
 
 
 def _cases_dir(cases: str | Path | None) -> Path | None:
@@ -205,7 +264,8 @@ def check_coverage(policies: Iterable[str | Path] | None = None,
 
 _LEGEND = ("clauses = encoded+not_encodable+out_of_scope; rules = comment+staff_post+"
            "account_request;\nexamples = fires+does_not_fire; cases: decision cases; cited by "
-           "cases: encoded clauses\nthat at least one decision case cites")
+           "cases: encoded clauses\nthat at least one decision case cites; unread labels: "
+           "vocabulary labels no rule reads,\neach with its reason in the policy")
 
 
 def _table(rows: list[dict[str, str]], markdown: bool) -> list[str]:

@@ -13,6 +13,8 @@ from ..vocab import LABELS, SUBJECT_KINDS, WORDING_FACT_PREFIX, Employment, Subj
 from .check_base import CheckBase
 from .model import CLAUSE_ROLES, Clause, ClauseRole, KindPolicy, PrescribedWording, Rule
 
+#: The key under which one reason stands for every unread label of a kind.
+ALL_UNREAD = "*"
 _WORDING_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 _EMPLOYMENTS: tuple[str, ...] = get_args(Employment)
 
@@ -93,7 +95,8 @@ class FidelityChecks(CheckBase):
         return result
 
     def unread_labels(self, data: Any) -> dict[SubjectKind, dict[str, str]]:
-        """`unread_labels: {staff_post: {label: reason}}`: labels no rule reads, and why."""
+        """`unread_labels: {staff_post: {label: reason}}`: labels no rule reads, and why; or
+        `{comment: reason}`, one reason for every label of the kind no rule reads."""
         if data is None:
             return {}
         entry = self.mapping(data, ("unread_labels",), "`unread_labels`", (), SUBJECT_KINDS)
@@ -102,6 +105,9 @@ class FidelityChecks(CheckBase):
             if entry is None or kind not in entry:
                 continue
             path: YamlPath = ("unread_labels", kind)
+            if isinstance(entry[kind], str) and entry[kind].strip():
+                result[kind] = {ALL_UNREAD: entry[kind]}  # one reason for every unread label
+                continue
             block = self.mapping(entry[kind], path, f"`unread_labels.{kind}`", (),
                                  tuple(sorted(LABELS[kind])))
             reasons: dict[str, str] = {}
