@@ -91,3 +91,23 @@ def test_a_fallback_action_is_dropped_when_the_comment_is_deleted_anyway(engine:
                                                                "targeted_abuse"]))
     assert both.outcome == "delete"
     assert "notify_comms_team" not in {a.kind for a in both.actions}
+
+
+def test_seek_approval_needs_a_target(tmp_path: Path) -> None:
+    rule = """
+  - id: ask-first
+    applies_to: staff_post
+    when: {label: political}
+    outcome: advisory
+    actions: [{kind: seek_approval}]
+    cites: ["5.1"]
+    reason: ask first
+    examples: {fires: [{labels: [political]}], does_not_fire: [{}]}
+"""
+    path = tmp_path / "policy.yaml"
+    path.write_text(MINI.replace("\nrules:\n", "\nrules:\n" + rule, 1))
+    found = [d for d in sp.lint([path]) if "seek_approval" in d.message]
+    assert found, "a seek_approval without a target is reported"
+    path.write_text(MINI.replace("\nrules:\n", "\nrules:\n" + rule.replace(
+        "{kind: seek_approval}", "{kind: seek_approval, target: line_manager}"), 1))
+    assert sp.lint([path]) == []

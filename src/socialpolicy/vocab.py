@@ -91,7 +91,8 @@ ActionKind = Literal[
     "seek_approval",
 ]
 ACTION_KINDS: Final[tuple[str, ...]] = get_args(ActionKind)
-ACTIONS_NEEDING_TARGET: Final[frozenset[str]] = frozenset({"escalate", "signpost"})
+#: Seeking approval names whose approval (Portsmouth 10.1: the communications team).
+ACTIONS_NEEDING_TARGET: Final[frozenset[str]] = frozenset({"escalate", "signpost", "seek_approval"})
 
 CommentPlatform = Literal["facebook", "x", "instagram", "linkedin", "youtube", "tiktok", "other"]
 StaffPlatform = Literal[
