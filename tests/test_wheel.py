@@ -8,6 +8,7 @@ network and does not see the editable install.
 from __future__ import annotations
 
 import json
+import os
 import site
 import subprocess
 import sys
@@ -72,8 +73,9 @@ def test_the_installed_wheel_decides_with_every_bundled_policy(tmp_path: Path) -
                     "--no-deps", "--no-index", str(wheel)], check=True, capture_output=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # only the wheel
     run = subprocess.run([str(python), "-c", SCRIPT, json.dumps(SUBJECTS)], cwd=elsewhere,
-                         capture_output=True, text=True, check=False)
+                         capture_output=True, text=True, check=False, env=env)
     assert run.returncode == 0, run.stderr
     found = json.loads(run.stdout)
     assert str(ROOT) not in found["file"] and "site-packages" in found["file"]
