@@ -119,7 +119,7 @@ class PolicyPlan:
         if combined is not None:
             return combined
         outcome = max((v.finding.outcome for v in chosen), key=lambda o: severity(kind, o))
-        findings = [_without_moot_stand_ins(v, kind, outcome) for v in chosen]
+        findings = [_without_moot_fallback(v, kind, outcome) for v in chosen]
         citations = self.citations(c.clause_id for f in findings for c in f.citations)
         combined = Combined(
             outcome=outcome,
@@ -182,7 +182,7 @@ class PolicyPlan:
                         neither, still, rule.respond_within_working_days)
 
 
-def _without_moot_stand_ins(variant: Variant, kind: SubjectKind, outcome: Outcome) -> Finding:
+def _without_moot_fallback(variant: Variant, kind: SubjectKind, outcome: Outcome) -> Finding:
     """A fallback's own actions stand in for the outcome the platform could not apply; when the
     decision goes at least as far anyway (the comment is deleted as abuse), they are moot."""
     finding = variant.finding
