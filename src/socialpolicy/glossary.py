@@ -99,6 +99,14 @@ FACT_MEANINGS: Final[dict[str, str]] = {
     "bio_has_disclaimer": "the account's bio says the views are the author's own",
     "has_disclaimer": "a disclaimer is in the post or the bio",
     "proposed_handle_names_org": "the proposed handle carries the organisation's name",
+    "capacity": "official (corporate or departmental account), professional (a professional "
+                "account, or a personal one used for work) or personal",
+    "published": "others can read it: a public account, not a direct message or closed app",
+    "account_names_employer": "the handle, display name or bio names the organisation or the "
+                              "author's employer",
+    "bio_claims_official": "the bio names the organisation and claims to speak for it",
+    "bio_has_work_contact": "the bio holds a work email address",
+    "bio_has_contact": "the bio holds an email address or phone number",
 }
 
 #: Subject fields by model and field name.
