@@ -131,3 +131,17 @@ def test_cli_decides_an_archive_file_to_file(tmp_path: Path, suffix: str) -> Non
     expected = sp.load_policy("mhra").decide_frame(rows, progress=False)
     assert len(got) == len(rows) and set(got.index) == set(rows.index)
     assert (got.loc[expected.index, "outcome"].astype(str) == expected["outcome"].astype(str)).all()
+
+
+def test_to_parquet_keeps_lists_and_index(client: Client, tmp_path: Path) -> None:
+    from socialpolicy.dask import to_parquet
+
+    rows = _rows(2_000)
+    expected = sp.load_policy("mse_icb").decide_frame(rows, progress=False)
+    to_parquet(decide_frame(dd.from_pandas(rows, npartitions=3), "mse_icb"), tmp_path / "out")
+    back = dd.read_parquet(tmp_path / "out").compute()
+    assert sorted(back.index) == sorted(rows.index)
+    for name in ("actions", "cites", "rules", "detected", "warnings"):
+        assert [list(v) for v in back.loc[expected.index, name]] == list(expected[name]), name
+    assert (back.loc[expected.index, "outcome"].astype(str)
+            == expected["outcome"].astype(str)).all()

@@ -1,11 +1,11 @@
 """Decide archives too big for one process with Dask, from a laptop to a cluster.
 
     import dask.dataframe as dd
-    from socialpolicy.dask import decide_frame
+    from socialpolicy.dask import decide_frame, to_parquet
 
     comments = dd.read_parquet("comments/")
     decided = decide_frame(comments, "mse_icb")        # lazy, partition by partition
-    decided.to_parquet("decided/")
+    to_parquet(decided, "decided/")                    # list columns stay lists on disk
 
 The result has the same columns, dtypes and index as `Policy.decide_frame` on the same rows, and
 no row is lost or duplicated: every partition is decided by the pandas path on a worker. The
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .engine import Policy, load_policy
 from .engines import EngineName
 from .errors import Diagnostic, PolicyError
-from .frames import outcome_dtype
+from .frames import _LIST_COLUMNS, outcome_dtype
 from .policy.loader import available_policies, resolve
 from .vocab import SubjectKind
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import dask.dataframe as dd
     import pandas as pd
 
-__all__ = ["PolicySpec", "compilations", "decide_frame"]
+__all__ = ["PolicySpec", "compilations", "decide_frame", "to_parquet"]
 
 Errors = Literal["coerce", "raise"]
 
@@ -157,3 +157,24 @@ def decide_frame(frame: dd.DataFrame, policy: str | Path | Policy | PolicySpec, 
     spec = policy if isinstance(policy, PolicySpec) else PolicySpec.of(policy, engine)
     meta = _decide_partition(frame._meta, spec, errors, kind, options)
     return frame.map_partitions(_decide_partition, spec, errors, kind, options, meta=meta)
+
+
+def to_parquet(decided: dd.DataFrame, path: str | Path, **options: Any) -> Any:
+    """Write decided rows to Parquet with the list columns as lists of strings, index kept.
+
+    Dask infers a file's schema from `meta`, where a list column is an untyped object it
+    cannot describe (`decided.to_parquet` fails on it); this hands it the whole schema.
+    `options` go to `dask.dataframe.DataFrame.to_parquet` (e.g. `compute=False`).
+    """
+    import pyarrow as pa
+
+    meta = decided._meta
+    lists = [name for name in _LIST_COLUMNS if name in meta.columns]
+    typed = meta.astype(dict.fromkeys(lists, "string"))
+    if typed.index.name is None:
+        typed.index.name = "__null_dask_index__"  # the name Dask itself gives an unnamed index
+    schema = pa.Schema.from_pandas(typed, preserve_index=True)
+    for name in lists:
+        schema = schema.set(schema.get_field_index(name), pa.field(name, pa.list_(pa.string())))
+    options.setdefault("schema", schema)
+    return decided.to_parquet(str(path), **options)

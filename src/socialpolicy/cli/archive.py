@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..frames import _LIST_COLUMNS
 from ._io import EXIT_CANNOT_RUN, EXIT_OK
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
 
 _FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl",
             ".json": "jsonl"}
-_LIST_COLUMNS = ("actions", "cites", "substantive_cites", "rules", "detected", "warnings")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,13 +67,15 @@ def _read(path: str, partition_rows: int) -> dd.DataFrame:
 
 
 def _write(frame: dd.DataFrame, path: str) -> Any:
-    """A lazy write of `frame` to `path`. List columns become `; `-joined text in Parquet and
-    CSV alike (Dask cannot yet infer a Parquet schema for lists held in object columns)."""
+    """A lazy write of `frame` to `path`: list columns stay lists in Parquet and JSONL and
+    become `; `-joined text in CSV, which has no lists."""
+    from ..dask import to_parquet
+
     kind = _format(path)
-    flat = frame.map_partitions(_flatten, meta=_flatten(frame._meta))
     if kind == "parquet":
-        return flat.to_parquet(path, compute=False, write_index=True)
+        return to_parquet(frame, path, compute=False)
     if kind == "csv":
+        flat = frame.map_partitions(_flatten, meta=_flatten(frame._meta))
         return flat.to_csv(path, single_file=True, compute=False)
     return frame.to_json(path, orient="records", lines=True, compute=False,
                          date_format="iso")

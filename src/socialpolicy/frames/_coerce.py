@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -56,14 +57,21 @@ KNOWN_COLUMNS: dict[SubjectKind, frozenset[str]] = {
 ALL_COLUMNS: frozenset[str] = frozenset().union(*KNOWN_COLUMNS.values())
 
 
+_NEVER_MISSING = frozenset({str, int, bool, list, tuple, dict})
+
+
 def is_missing(value: Any) -> bool:
     """None, NaN, NaT and pandas' NA: an empty cell."""
+    if type(value) in _NEVER_MISSING:  # the common cells, without the isinstance chain
+        return False
     if value is None:
         return True
     if isinstance(value, float):
         return math.isnan(value)
     if isinstance(value, str | bytes | list | tuple | set | frozenset | dict | bool | int):
         return False
+    if isinstance(value, datetime):  # pandas' NaT is a datetime that is unequal to itself
+        return bool(value != value)
     import numpy as np
     import pandas as pd
 
@@ -79,8 +87,13 @@ def fold(value: str) -> str:
     return _SEPARATORS.sub("_", value.strip().lower())
 
 
+_BUILTIN = frozenset({str, int, float, bool, type(None), list, dict, datetime})
+
+
 def _plain(value: Any) -> Any:
     """numpy and pandas scalars as the builtin they hold."""
+    if type(value) in _BUILTIN:
+        return value
     if hasattr(value, "to_pydatetime"):
         return value.to_pydatetime()
     if hasattr(value, "item") and getattr(value, "shape", None) == ():
@@ -94,11 +107,21 @@ def labels(value: Any) -> Any:
         return []
     value = _plain(value)
     if isinstance(value, str):
-        parts: Iterable[Any] = _LABEL_SPLIT.split(value.strip().strip("[](){}"))
-    elif isinstance(value, Iterable) and not isinstance(value, Mapping | bytes):
+        return list(_labels_in_text(value))
+    if isinstance(value, Iterable) and not isinstance(value, Mapping | bytes):
         parts = list(value)
     else:
         return value
+    return _folded_labels(parts)
+
+
+@lru_cache(maxsize=4096)
+def _labels_in_text(value: str) -> tuple[Any, ...]:
+    """`"a, b; c"` as labels, remembered: an archive repeats a few label cells many times."""
+    return tuple(_folded_labels(_LABEL_SPLIT.split(value.strip().strip("[](){}"))))
+
+
+def _folded_labels(parts: Iterable[Any]) -> list[Any]:
     out = []
     for part in parts:
         if isinstance(part, str):
@@ -111,8 +134,11 @@ def labels(value: Any) -> Any:
 
 
 def _enum(name: str, value: Any, choices: tuple[str, ...]) -> Any:
-    if not isinstance(value, str):
-        return value
+    return _enum_text(name, value, choices) if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=4096)
+def _enum_text(name: str, value: str, choices: tuple[str, ...]) -> str:
     folded = fold(value)
     folded = ALIASES.get(name, {}).get(folded, folded)
     return folded if folded in choices else value
