@@ -145,3 +145,41 @@ def test_explain_why_not_on_the_command_line(tmp_path: Any, capsys: Any) -> None
     assert code == 0  # an adverse outcome is ordinary data; failing on it is opt-in
     assert "why not delete? (decided hide)" in out
     assert "`platform`: x -> " in out
+
+
+def test_concurrent_why_not_on_one_policy_gives_the_single_threaded_answers() -> None:
+    # A Policy is shared between request threads; its BDDs are built once and shared too.
+    import sys
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions: list[tuple[Any, str]] = [
+        (comment(platform="x", labels={"targeted_abuse"}), "delete"),
+        (comment(platform="facebook", labels={"targeted_abuse", "names_staff"}), "leave"),
+        (comment(labels={"spam"}), "leave"),
+        (comment(), "delete"),
+        (comment(), "hide"),
+        (staff_post(about_employer=True), "breach"),
+        (staff_post(labels={"confidential"}), "compliant"),
+        (staff_post(), "advisory"),
+    ]
+    expected = [sp.load_policy("mse_icb", engine="reference").why_not(s, t, limit=None).to_dict()
+                for s, t in questions]
+    shared = sp.load_policy("mse_icb", engine="reference")
+    assert shared is not sp.load_policy("mse_icb", engine="reference")
+    start = threading.Barrier(len(questions))
+
+    def ask(index: int) -> dict[str, Any]:
+        start.wait()
+        subject, target = questions[index]
+        return shared.why_not(subject, target, limit=None).to_dict()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for _ in range(3):
+            with ThreadPoolExecutor(len(questions)) as pool:
+                got = list(pool.map(ask, range(len(questions))))
+            assert got == expected
+    finally:
+        sys.setswitchinterval(interval)

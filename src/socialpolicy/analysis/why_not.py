@@ -146,13 +146,24 @@ def why_not(policy: Policy, subject: Subject | Mapping[str, Any], outcome: str, 
     result = WhyNot(subject, outcome, decision)
     if result.already:
         return result
-    space, semantics = models(policy, kind)
-    document = policy.document
+    space, semantics, lock = _models(policy, kind)
+    # One BDD manager per policy and kind serves every thread: dd's managers are not
+    # thread-safe, so all work on its nodes (made and dropped) happens under its lock.
+    with lock:
+        _search(policy, space, semantics, result, limit)
+    return result
+
+
+def _search(policy: Policy, space: Space, semantics: Semantics, result: WhyNot,
+            limit: int | None) -> None:
+    """Fill `result` (plain data only: no BDD node outlives this call, so none is freed
+    outside the lock)."""
+    subject, outcome = result.subject, result.target
     target = semantics.at("outcome", outcome) & space.valid
     if space.is_empty(target):
-        result.reason = _unreachable(policy, semantics, kind, outcome)
-        return result
-    facts, _ = derive(subject, document)
+        result.reason = _unreachable(policy, semantics, subject.kind, outcome)
+        return
+    facts, _ = derive(subject, policy.document)
     original = space.from_facts(facts)
     sets, complete = _minimal_sets(space, target, original)
     sets.sort(key=lambda s: (len(s), sorted(s)))
@@ -162,23 +173,30 @@ def why_not(policy: Policy, subject: Subject | Mapping[str, Any], outcome: str, 
                                       chosen))
     if limit is not None and len(sets) > limit:
         result.complete = False
-    return result
 
 
-_MODELS: weakref.WeakKeyDictionary[Policy, dict[str, tuple[Space, Semantics]]] = (
-    weakref.WeakKeyDictionary())
+_Models = tuple[Space, Semantics, threading.Lock]
+_MODELS: weakref.WeakKeyDictionary[Policy, dict[str, _Models]] = weakref.WeakKeyDictionary()
 _MODELS_LOCK = threading.Lock()
 
 
-def models(policy: Policy, kind: SubjectKind) -> tuple[Space, Semantics]:
-    """The space and decisions of `policy` for `kind`, built once per loaded policy."""
+def _models(policy: Policy, kind: SubjectKind) -> _Models:
+    """The space and decisions of `policy` for `kind`, built once per loaded policy, with the
+    lock that guards their BDD manager."""
     with _MODELS_LOCK:
         per_kind = _MODELS.setdefault(policy, {})
         if kind not in per_kind:
             ir = policy.ir
             space = Space(kind, [ir], [policy.document])
-            per_kind[kind] = (space, Semantics(space, ir, policy.document))
+            per_kind[kind] = (space, Semantics(space, ir, policy.document), threading.Lock())
         return per_kind[kind]
+
+
+def models(policy: Policy, kind: SubjectKind) -> tuple[Space, Semantics]:
+    """The space and decisions `why_not` uses for `policy` and `kind` (for tests and single-
+    threaded inspection: `why_not` itself holds the manager's lock while it works)."""
+    space, semantics, _ = _models(policy, kind)
+    return space, semantics
 
 
 def _minimal_sets(space: Space, target: Function, original: Mapping[str, Any],
