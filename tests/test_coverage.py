@@ -97,12 +97,18 @@ def test_uncited_clause_is_reported_at_its_line(tmp_path: Path) -> None:
     assert path.read_text().splitlines()[problem.line - 1].lstrip().startswith('- {id: "3.4"')
 
 
-def test_bad_decision_cases_are_problems(tmp_path: Path) -> None:
-    path = write_sixth_policy(tmp_path)
+def _with_cases(tmp_path: Path, content: str | bytes) -> tuple[Path, Path]:
+    """The sixth policy, and a cases folder holding `content` as its case file."""
     cases = tmp_path / "cases"
     cases.mkdir()
-    (cases / "example_trust.yaml").write_text(
-        "policy: other_trust\ncases:\n  - {name: x, subject: {kind: comment},\n"
+    data = content.encode() if isinstance(content, str) else content
+    (cases / "example_trust.yaml").write_bytes(data)
+    return write_sixth_policy(tmp_path), cases
+
+
+def test_bad_decision_cases_are_problems(tmp_path: Path) -> None:
+    path, cases = _with_cases(
+        tmp_path, "policy: other_trust\ncases:\n  - {name: x, subject: {kind: comment},\n"
         "     expect: {outcome: leave, cites: ['3.3', '9.9']}}\n")
     (report,) = sp.check_coverage([path], cases=cases)
     assert [(p.code, p.line) for p in report.problems] == [("bad-value", 1),
@@ -171,3 +177,28 @@ def test_a_reason_for_a_label_a_rule_reads_is_stale(tmp_path: Path) -> None:
     report = coverage_of(folder / "mse_icb.yaml", folder / "cases")
     assert [d.code for d in report.problems] == ["unread-label"]
     assert "reads it" in report.problems[0].message
+
+
+def test_a_case_file_that_is_not_utf8_is_a_positioned_problem(tmp_path: Path) -> None:
+    path, cases = _with_cases(
+        tmp_path, b"policy: example_trust\ncases:\n  - {name: caf\xe9, subject: {kind: comment},\n"
+        b"     expect: {outcome: leave, cites: ['3.3']}}\n")
+    (report,) = sp.check_coverage([path], cases=cases)
+    assert [(p.code, p.line, p.column) for p in report.problems] == [("encoding", 3, 15)]
+    assert str(cases / "example_trust.yaml") == report.problems[0].file
+
+
+def test_coverage_reports_the_case_problems_socialpolicy_test_stops_on(tmp_path: Path) -> None:
+    path, cases = _with_cases(
+        tmp_path, "policy: example_trust\ncases:\n  - {name: x, subject: {kind: comment}}\n"
+        "  - {name: y, subject: {kind: comment}, expect: {outcome: leave, cites: ['3.3']}}\n")
+    (report,) = sp.check_coverage([path], cases=cases)
+    assert [(p.code, p.line) for p in report.problems] == [("missing-field", 3)]
+    assert (report.cases, report.encoded_in_cases) == (1, 1)
+
+
+def test_a_policy_file_that_is_not_utf8_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    path = write_sixth_policy(tmp_path)
+    path.write_bytes(path.read_bytes().replace(b"Example", b"Ex\xe9mple", 1))
+    (report,) = sp.check_coverage([path], cases=_empty(tmp_path))
+    assert "encoding" in {p.code for p in report.problems}

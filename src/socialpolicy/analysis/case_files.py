@@ -7,7 +7,7 @@ every shape problem reported at once with its position, as a `PolicyError`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
@@ -36,6 +36,8 @@ class Case:
     expect: Mapping[str, Any]
     platform_capabilities: Mapping[str, Any] | None
     position: Position
+    #: where the case stands in its file (`("cases", 3)`), for positioned diagnostics
+    where: YamlPath = field(default=(), compare=False)
 
 
 def cases_file_for(policy_file: Path, policy_id: str, cases_path: str | Path | None = None
@@ -58,18 +60,22 @@ def cases_file_for(policy_file: Path, policy_id: str, cases_path: str | Path | N
 
 def read_cases(path: Path, policy_id: str) -> list[Case]:
     """Every case in the file; a `PolicyError` listing every shape problem otherwise."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PolicyError([Diagnostic("encoding", f"case file is not UTF-8 text ({exc.reason})",
-                                      str(path), 1, 1, "save the file as UTF-8")]) from None
-    doc, problems = _yaml.load(text, str(path))
-    if doc is None:
-        raise PolicyError(problems)
-    cases = _Reader(doc, policy_id, problems).cases()
+    _, cases, problems = load_cases(path, policy_id)
     if problems:
-        raise PolicyError(sorted(problems, key=lambda d: (d.line, d.column)))
+        raise PolicyError(problems)
     return cases
+
+
+def load_cases(path: Path, policy_id: str
+               ) -> tuple[_yaml.Document | None, list[Case], list[Diagnostic]]:
+    """The parsed file, its well-formed cases and every problem (positioned, sorted); never
+    raises on a bad file (bytes that are not UTF-8 are problems too), for callers that report
+    problems beside other findings."""
+    doc, problems = _yaml.load(path.read_bytes(), str(path))
+    if doc is None:
+        return None, [], problems
+    cases = _Reader(doc, policy_id, problems).cases()
+    return doc, cases, sorted(problems, key=lambda d: (d.line, d.column))
 
 
 class _Reader:
@@ -148,7 +154,7 @@ class _Reader:
         assert isinstance(subject, Mapping) and isinstance(expect, Mapping)
         line, column = self.doc.position(path)
         return Case(str(name), cast(SubjectKind, subject["kind"]), subject, expect, capabilities,
-                    Position(self.doc.file, line, column))
+                    Position(self.doc.file, line, column), path)
 
     def expectation(self, expect: Any, path: YamlPath) -> None:
         if expect is None:

@@ -20,17 +20,18 @@ from .. import _yaml
 from ..conditions import AllOf, AnyOf, Condition, HasLabel, Not
 from ..errors import Diagnostic
 from ..policy.check_fidelity import ALL_UNREAD
-from ..policy.loader import BUNDLED, available_policies, compile_file, lint, resolve
+from ..policy.loader import available_policies, compile_file, lint, resolve
 from ..policy.model import CLAUSE_STATUSES, PolicyDocument
 from ..render import coverage_html
 from ..vocab import LABELS, SUBJECT_KINDS
+from .case_files import BUNDLED_CASES, load_cases
 
 if TYPE_CHECKING:
     import pandas as pd
 
 #: Where decision cases are looked for when no directory is given: the bundled policies' own
 #: cases, shipped beside them.
-DEFAULT_CASES = BUNDLED / "cases"
+DEFAULT_CASES = BUNDLED_CASES
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,41 +127,30 @@ def _counts(keys: Sequence[str], values: Iterable[Any]) -> dict[str, int]:
 
 def _cases(path: Path, policy_id: str, encoded: set[str], known: set[str]
            ) -> tuple[int | None, int, list[Diagnostic]]:
-    """Count the decision cases in `path`; report unreadable files and unknown clause ids."""
+    """Count the decision cases in `path` (read as `socialpolicy test` reads them, so every
+    problem it would stop on is reported here, with its position) and the encoded clauses they
+    cite; report unknown clause ids."""
     if not path.is_file():
         return None, 0, []
-    doc, problems = _yaml.load(path.read_text(encoding="utf-8"), str(path))
+    doc, cases, problems = load_cases(path, policy_id)
     if doc is None:
         return 0, 0, problems
-    data = doc.data if isinstance(doc.data, Mapping) else {}
-    if data.get("policy") != policy_id:
-        problems.append(doc.diagnostic(("policy",), "bad-value",
-                                       f"cases file is for policy `{data.get('policy')}`, "
-                                       f"not `{policy_id}`",
-                                       f"set `policy: {policy_id}` or rename the file"))
-    cases = data.get("cases")
-    if not isinstance(cases, list):
-        problems.append(doc.diagnostic(("cases",), "bad-type", "`cases` must be a list",
-                                       "write one `- name: ...` entry per case"))
-        return 0, 0, problems
     cited: set[str] = set()
-    for i, case in enumerate(cases):
-        expect = case.get("expect") if isinstance(case, Mapping) else None
-        ids = expect.get("cites") if isinstance(expect, Mapping) else None
-        for j, clause_id in enumerate(ids if isinstance(ids, list) else []):
-            if str(clause_id) not in known:
+    for case in cases:
+        for j, clause_id in enumerate(case.expect["cites"]):
+            if clause_id not in known:
                 problems.append(doc.diagnostic(
-                    ("cases", i, "expect", "cites", j), "unknown-clause",
+                    (*case.where, "expect", "cites", j), "unknown-clause",
                     f"case cites clause `{clause_id}`, which is not in the policy",
                     "fix the clause id or the case"))
-            cited.add(str(clause_id))
+            cited.add(clause_id)
     return len(cases), len(encoded & cited), problems
 
 
 def coverage_of(policy: str | Path, cases: str | Path | None = None) -> Coverage:
     """The coverage of one policy (bundled id or path), with decision cases from `cases`."""
     path = resolve(policy)
-    doc, _ = _yaml.load(path.read_text(encoding="utf-8"), str(path))
+    doc, _ = _yaml.load(path.read_bytes(), str(path))  # lint reports its problems
     data: Any = doc.data if doc is not None else None
     top: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
     policy_id = top.get("id") if isinstance(top.get("id"), str) else path.stem
