@@ -233,39 +233,40 @@ def _regions(space: Space, old: Policy, new: Policy, parts: tuple[str, ...],
 def _same_change(before: Semantics, after: Semantics, change: Change, parts: Sequence[str],
                  within: Function) -> Function:
     """The subjects (of `within`) whose decision changes exactly as `change` says."""
-    space = before.space
     node = within
     if "outcome" in parts:
-        if change.outcome is None:
-            same = space.false
-            for outcome, where in before.outcomes.items():
-                same |= where & after.at("outcome", outcome)
-            node &= same
-        else:
-            node &= before.at("outcome", change.outcome[0]) & after.at("outcome",
-                change.outcome[1])
+        node &= _moves(before, after, "outcome", change.outcome)
     if "actions" in parts:
-        added, removed = set(change.actions_added), set(change.actions_removed)
-        for key in set(before.actions) | set(after.actions):
-            name = key[0] if key[1] is None else f"{key[0]}:{key[1]}"
-            was, now = before.at("actions", key), after.at("actions", key)
-            node &= ((~was & now) if name in added else (was & ~now) if name in removed
-                     else ~space.xor(was, now))
+        node &= _gains(before, after, "actions", change.actions_added, change.actions_removed)
     if "clauses" in parts:
-        for clause in set(before.clauses) | set(after.clauses):
-            was, now = before.at("clauses", clause), after.at("clauses",
-                clause)
-            node &= ((~was & now) if clause in change.clauses_added else (was & ~now)
-                     if clause in change.clauses_removed else ~space.xor(was, now))
+        node &= _gains(before, after, "clauses", change.clauses_added, change.clauses_removed)
     if "deadline" in parts:
-        if change.deadline is None:
-            same = space.false
-            for days, where in before.deadlines.items():
-                same |= where & after.at("deadline", days)
-            node &= same
-        else:
-            node &= before.at("deadline", change.deadline[0]) & after.at("deadline",
-                change.deadline[1])
+        node &= _moves(before, after, "deadline", change.deadline)
+    return node
+
+
+def _moves(before: Semantics, after: Semantics, part: str, move: tuple[Any, Any] | None,
+           ) -> Function:
+    """Where single-valued `part` goes from `move[0]` to `move[1]` (None: stays the same)."""
+    if move is not None:
+        return before.at(part, move[0]) & after.at(part, move[1])
+    same = before.space.false
+    for value, where in before.part(part).items():
+        same |= where & after.at(part, value)
+    return same
+
+
+def _gains(before: Semantics, after: Semantics, part: str, added: Sequence[str],
+           removed: Sequence[str]) -> Function:
+    """Where set-valued `part` gains exactly `added` and loses exactly `removed` (members named
+    as `Change` names them: an action with a target as `kind:target`)."""
+    space = before.space
+    node = space.true
+    for key in set(before.part(part)) | set(after.part(part)):
+        name = key if isinstance(key, str) else key[0] if key[1] is None else f"{key[0]}:{key[1]}"
+        was, now = before.at(part, key), after.at(part, key)
+        node &= ((~was & now) if name in added else (was & ~now) if name in removed
+                 else ~space.xor(was, now))
     return node
 
 
