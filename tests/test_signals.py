@@ -87,6 +87,12 @@ def test_email_and_postal_address() -> None:
     ("This is a f***ing joke", "f***ing"), ("sh1t service", "sh1t"),
     ("what the f u c k", "f u c k"), ("Fuuuuck this", "Fuuuuck"),
     ("Absolute sh*tshow", "sh*tshow"), ("$hit show", "$hit"), ("f\u200buck it", "f\u200buck"),
+    # run-together insults, inflections, Twitter spellings, masked and phrase-final words
+    ("what a shitface", "shitface"), ("the cockwaffle on reception", "cockwaffle"),
+    ("even shittier than last year", "shittier"), ("you are a biyatch", "biyatch"),
+    ("FUKKEN useless", "FUKKEN"), ("you son of a *****", "*****"),
+    ("what an ungraceful dick!", "dick"), ("such a dick!81.2.3.4", "dick"),
+    ("go suck my balls", "balls"), ("suck on my sack", "sack"),
 ])
 def test_profanity_and_its_disguises(text: str, word: str) -> None:
     assert found("profanity", text) == [word]
@@ -102,6 +108,9 @@ def test_mild_swearing_is_its_own_tier() -> None:
     "Scunthorpe", "please assess him", "my class", "a cocktail", "Matt Hancock",
     "finger prick test", "a bloody nose", "shiitake", "an A* and 5* service", "*really*",
     "the A55 was closed", "Swanky new building",
+    "spotted dick and custard, a door knob.", "kick the balls into the net",
+    "my son has a small penis, is that normal?", "a sack of potatoes", "he was sacked",
+    "the sound of a *****", "a ***** rating", "the Wankel engine and a twattle",
 ])
 def test_profanity_has_no_substring_false_positives(text: str) -> None:
     assert found("profanity", text) == []

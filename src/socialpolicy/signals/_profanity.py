@@ -3,7 +3,8 @@
 The disguises people use are read through: masks (`f***ing`, `motherf@#&%er`, `bl**dy`),
 look-alike digits and symbols (`sh1t`, `a$$`), letters spaced or one per line (`f u c k`),
 stretched or doubled letters (`fuuuck`, `BIITCH`), a swapped pair (`fcuk`) and a replaced vowel
-in the strongest words (`fwck`, `cvnt`). Words are matched whole, so Scunthorpe, assess, class,
+in the strongest words (`fwck`, `cvnt`), and insults run together (`shitface`, `dickweed`).
+Words are matched whole, so Scunthorpe, assess, class,
 cocktail and Hancock are safe, and nothing inside a web address counts. Words with an everyday
 meaning (`dick`, `cock`, `ass`, `prick`) count only in context (see `_words`).
 
@@ -19,6 +20,8 @@ from functools import lru_cache
 
 from ._text import Text
 from ._words import (
+    COMPOUND_HEADS,
+    COMPOUND_TAILS,
     CONTEXTUAL,
     CUES,
     DISGUISED_STEMS,
@@ -28,6 +31,8 @@ from ._words import (
     INSULT_AFTER,
     NOT_DISGUISES,
     NOT_SQUEEZED,
+    SEXUAL_OBJECTS,
+    SEXUAL_VERBS,
     VOCABULARY,
     Tier,
     word_set,
@@ -42,6 +47,7 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
                        "!": "i", "@": "a"})
 _MASKS = "*#%&^@"
 _TOKEN = re.compile(r"[a-z0-9@$*#%!&^]+")
+_NOT_LETTERS = "0123456789@$*#%!&^"
 _LETTERS = re.compile(r"[a-z$@!]")
 _REPEATS = re.compile(r"([a-z])\1+")
 _MASK_RUN = re.compile(r"[*#%&^@]+|[^*#%&^@]+")
@@ -60,6 +66,9 @@ _TITLES = word_set("mr mrs ms miss dr sir st prof")
 _STRICT_CUES = word_set("you u ur ya yer such total complete absolute arrogant smug utter "
                          "gay stupid dumb fat little")
 _STRICT = frozenset({"prick", "pricks", "fag", "fags"})
+# `a/an/you <any word> dick!`: an insult when the word ends the phrase.
+_PHRASE_OPENERS = word_set("a an you ur your such what")
+_PHRASE_END = frozenset(".!?,;:)\n")
 _ORDER: dict[Tier, int] = {"strong": 0, "slur": 1, "mild": 2}
 
 
@@ -131,11 +140,19 @@ def _masked(token: str) -> Tier | None:
     return None
 
 
+def _compound(token: str) -> bool:
+    """A swear stem run together with an insulting ending (`shitface`, `dickweed`)."""
+    for cut in range(3, min(7, len(token) - 2)):
+        if token[:cut] in COMPOUND_HEADS and token[cut:] in COMPOUND_TAILS:
+            return True
+    return False
+
+
 def _alpha_tier(token: str) -> Tier | None:
     tier = VOCABULARY.get(token)
     if tier is not None:
         return tier
-    if any(stem in token for stem in _ANYWHERE):
+    if any(stem in token for stem in _ANYWHERE) or _compound(token):
         return "strong"
     tier = _disguises().get(token)
     if tier is not None:
@@ -207,7 +224,32 @@ def _in_context(word: str, folded: str, kept: str, start: int, end: int,
     if previous in CUES or previous in {"a", "an"}:
         return True
     two_before = folded[max(0, start - 8):start].rstrip()
-    return two_before.endswith("in the")
+    if two_before.endswith("in the"):
+        return True
+    return before is not None and _ends_phrase(folded, end) and _word_before(
+        folded, before.start(1)) in _PHRASE_OPENERS  # `an ungraceful dick!`, `you arrogant SOB`
+
+
+def _word_before(folded: str, start: int) -> str:
+    before = _WORD_BEFORE.search(folded, max(0, start - 24), start)
+    return before.group(1) if before else ""
+
+
+def _ends_phrase(folded: str, end: int) -> bool:
+    return end == len(folded) or folded[end] in _PHRASE_END
+
+
+def _after_sexual_verb(folded: str, start: int) -> bool:
+    """`suck my balls`, `licking penises`, `suck on my sack`: a sexual verb among the three
+    words before."""
+    for _ in range(3):
+        before = _WORD_BEFORE.search(folded, max(0, start - 24), start)
+        if before is None:
+            return False
+        if before.group(1) in SEXUAL_VERBS:
+            return True
+        start = before.start(1)
+    return False
 
 
 @lru_cache(maxsize=8)
@@ -227,11 +269,21 @@ def scan(kept: str, folded: str) -> tuple[Hit, ...]:
                 u += 1
             if u < len(urls) and urls[u][0] <= start:
                 continue  # inside a web address
-        token = token.rstrip("!")
+        if "!" in token:  # `sh!t` is a word; `dick!81` is a word and what follows its `!`
+            word = token.rstrip(_NOT_LETTERS)
+            tail = token[len(word):]
+            if "!" in tail:
+                token = word + tail[:tail.index("!")]
         end = start + len(token)
         tier = _tier(token)
         if tier is not None and token in _disguises() and _named(kept, start, end, shouting):
             tier = None  # a surname that happens to look like a disguise: Anton Fick
+        if tier is None and token.strip(_MASKS) == "" and folded.endswith("son of a ", 0, start):
+            tier = "strong"  # `son of a *****`
+        if tier is None and token in SEXUAL_OBJECTS:
+            if not _after_sexual_verb(folded, start):
+                continue
+            tier = SEXUAL_OBJECTS[token]
         if tier is None:
             word = _contextual(token)
             if word is None or not _in_context(word, folded, kept, start, end, shouting):

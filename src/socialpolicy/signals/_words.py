@@ -29,15 +29,17 @@ _STRONG = """
 fuck fucks fucked fucker fuckers fucking fuckin fuckn fucken fuckwit fuckwits fuckhead
 fuckheads fuckface fuckup fuckups fuckery fuckall motherfucker motherfuckers motherfucking
 clusterfuck fck fcking fckin fcked fkn fking fuk fuking fukin fukn fuked fvck fvcking
-phuck phucking fucktard
-shit shits shite shitty shitting shitted shitter shithole shitholes shithead shitheads
+phuck phucking fucktard fuker fukers fuken fukked fukkin fukking
+shit shits shite shitty shittier shittiest shitting shittin shitted shitter shithole shitholes
+shithead shitheads shithouse shitpost shitposts shitposting shitposter
 shitshow shitstorm shitless bullshit bullshitting bullshitter horseshit batshit apeshit
 dipshit chickenshit shyte shyt
 cunt cunts cunty
 twat twats twatting
 wank wanks wanked wanker wankers wanking wanky wankstain
 bastard bastards
-bitch bitches bitching bitchy biatch biatches beyotch biotch
+bitch bitches bitching bitchy biatch biatches beyotch biotch biyatch biyatches biyotch bytch
+bytches bitchass
 arsehole arseholes asshole assholes asshat asshats jackass dumbass smartass fatass
 dickhead dickheads knobhead knobheads bellend bellends tosser tossers pisshead pissheads
 cocksucker cocksuckers cocksucking douchebag douchebags
@@ -64,7 +66,8 @@ CONTEXTUAL: Final[dict[str, Tier]] = {
     "ass": "strong", "asses": "strong", "dick": "strong", "dicks": "strong",
     "cock": "strong", "cocks": "strong", "prick": "strong", "pricks": "strong",
     "pussy": "strong", "knob": "strong", "knobs": "strong", "tits": "strong",
-    "douche": "strong", "fag": "slur", "fags": "slur", "dyke": "slur", "dykes": "slur",
+    "douche": "strong", "pussies": "strong",
+    "fag": "slur", "fags": "slur", "dyke": "slur", "dykes": "slur",
 }
 
 #: Words before a contextual word that make it an insult or obscenity: `you dick`,
@@ -73,6 +76,25 @@ CUES: Final[frozenset[str]] = word_set("""
 you u ur your yer ya yo my his her their our ur big little small fat dumb lazy stupid silly
 smart sorry kiss suck sucks sucking sucked lick licking eat up such total complete absolute
 massive huge giant tiny whole kick kicked bad hairy dirty gay raging this that beautiful bloody
+""")
+
+#: Sexual words that are obscene only as the object of a sexual act: `suck my balls`, `licking
+#: penises`; a parent asking about a child's penis, or a ball game, is not.
+SEXUAL_OBJECTS: Final[dict[str, Tier]] = {
+    "penis": "strong", "penises": "strong", "balls": "strong", "ballsack": "strong",
+    "sack": "strong",
+}
+SEXUAL_VERBS: Final[frozenset[str]] = word_set(
+    "suck sucks sucking sucked lick licks licking licked")
+
+#: Run-together insults: a swear stem and an insulting ending (`shitface`, `dickweed`,
+#: `cumbucket`, `twatwaffle`); listed whole words (`shithead`) keep their own entries.
+COMPOUND_HEADS: Final[frozenset[str]] = word_set(
+    "shit fuck dick cock cunt twat wank douche ass arse piss cum knob slut whore jizz")
+COMPOUND_TAILS: Final[frozenset[str]] = word_set("""
+head heads face faces hole holes bag bags wad wads stain stains weed weeds wipe wipes
+nugget nuggets waffle waffles lord lords sucker suckers brain brains burger burgers bucket
+buckets goblin goblins muncher munchers rag rags hat hats clown clowns biscuit biscuits
 """)
 
 #: Words after a contextual word that make it an insult: `cock breath`, `dick face`.
@@ -115,7 +137,7 @@ EVERYDAY_AFTER: Final[dict[str, frozenset[str]]] = {
 #: Words before a contextual word that give it its everyday meaning.
 INNOCENT_BEFORE: Final[frozenset[str]] = word_set("""
 finger pin needle thumb heel blue great coal marsh willow weather turkey game stop ball
-moby offa's offas
+moby offa's offas spotted door wild
 """)
 #: Words after a contextual word that give it its everyday meaning.
 INNOCENT_AFTER: Final[frozenset[str]] = word_set("""
