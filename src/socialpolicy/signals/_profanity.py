@@ -270,10 +270,10 @@ def scan(kept: str, folded: str) -> tuple[Hit, ...]:
             if u < len(urls) and urls[u][0] <= start:
                 continue  # inside a web address
         if "!" in token:  # `sh!t` is a word; `dick!81` is a word and what follows its `!`
-            word = token.rstrip(_NOT_LETTERS)
-            tail = token[len(word):]
+            stem = token.rstrip(_NOT_LETTERS)
+            tail = token[len(stem):]
             if "!" in tail:
-                token = word + tail[:tail.index("!")]
+                token = stem + tail[:tail.index("!")]
         end = start + len(token)
         tier = _tier(token)
         if tier is not None and token in _disguises() and _named(kept, start, end, shouting):
