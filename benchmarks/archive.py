@@ -77,8 +77,16 @@ def _warm_up(engine: str) -> None:
     socialpolicy.load_policy("mse_icb", engine=engine)
 
 
+def _resident_mb() -> float:
+    import psutil  # a dependency of distributed
+
+    return float(psutil.Process().memory_info().rss) / 2**20
+
+
 def run(source: Path, target: Path, workers: int, engine: str) -> dict[str, float]:
-    """Decide the archive on a fresh LocalCluster; wall time and per-worker peak memory."""
+    """Decide the archive on a fresh LocalCluster: wall time, and each worker's resident memory
+    sampled every two seconds, so a growth with the rows shows as the first tenth of the run
+    against the last."""
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
@@ -90,10 +98,20 @@ def run(source: Path, target: Path, workers: int, engine: str) -> dict[str, floa
         frame = dd.read_parquet(source, split_row_groups=True)
         client.run(_warm_up, engine)  # imports and compilation are start-up, not per-row work
         began = time.perf_counter()
-        to_parquet(decide_frame(frame, "mse_icb", engine=engine), target)
+        future = client.compute(to_parquet(decide_frame(frame, "mse_icb", engine=engine),
+                                           target, compute=False))
+        samples: list[tuple[float, float]] = []
+        while not future.done():
+            samples.append((time.perf_counter() - began,
+                            max(client.run(_resident_mb).values())))
+            time.sleep(2)
+        future.result()
         elapsed = time.perf_counter() - began
         peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    return {"seconds": elapsed, "peak_mb": max(peaks.values()) / 1024}
+    early = [mb for at, mb in samples if at <= elapsed / 10] or [0.0]
+    late = [mb for at, mb in samples if at >= elapsed * 0.9] or [0.0]
+    return {"seconds": elapsed, "peak_mb": max(peaks.values()) / 1024,
+            "early_mb": max(early), "late_mb": max(late)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,8 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", default="durable", choices=("durable", "reference"))
     args = parser.parse_args(argv)
     out = sys.stdout
-    out.write("| rows | workers | seconds | us/row | rows/hour/core | speed-up | peak MB/worker |\n"
-              "|---:|---:|---:|---:|---:|---:|---:|\n")
+    out.write(f"engine {args.engine}; partitions of {args.partition_rows:,} rows; resident MB per "
+              "worker in the first and last tenth of the run, and its peak\n\n"
+              "| rows | workers | seconds | us/row | rows/hour/core | speed-up | "
+              "MB first tenth | MB last tenth | peak MB/worker |\n"
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
     with tempfile.TemporaryDirectory() as scratch:
         for rows in args.rows:
             source = Path(scratch) / f"in-{rows}"
@@ -117,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
                 per_row = result["seconds"] / rows
                 out.write(f"| {rows:,} | {workers} | {result['seconds']:.1f} | "
                           f"{per_row * 1e6:.1f} | {3600 / (per_row * workers):,.0f} | "
-                          f"{single / result['seconds']:.2f}x | {result['peak_mb']:.0f} |\n")
+                          f"{single / result['seconds']:.2f}x | {result['early_mb']:.0f} | "
+                          f"{result['late_mb']:.0f} | {result['peak_mb']:.0f} |\n")
                 out.flush()
             shutil.rmtree(source)
     return 0
