@@ -139,6 +139,20 @@ def test_enum_case_and_aliases_fold_but_unknown_values_stay_to_be_reported() -> 
     assert staff["author"] == {"is_communications_team": False}
 
 
+def test_a_zero_one_column_reads_as_booleans(policy: sp.Policy) -> None:
+    # pandas reads a column of 0 and 1 as integers; subjects take only true booleans.
+    frame = pd.read_csv(io.StringIO(
+        f"kind,platform,text,posted_at,account.handle,about_employer,account.public\n"
+        f"staff_post,x,hi,{WHEN},@jo,1,0\nstaff_post,x,hi,{WHEN},@jo,0,1\n"))
+    assert frame["about_employer"].dtype.kind == "i"
+    rows = [coerce_row(row) for row in frame.to_dict("records")]
+    assert [(r["about_employer"], r["account"]["public"]) for r in rows] == [(True, False),
+                                                                            (False, True)]
+    assert {type(r["about_employer"]) for r in rows} == {bool}
+    out = _quiet(policy, frame)
+    assert "error" not in set(out["outcome"])
+
+
 def test_an_id_column_is_passed_through_as_the_subject_id(policy: sp.Policy) -> None:
     frame = _csv().assign(id=[101, 102, 103, 104, 105])
     out = _quiet(policy, frame)

@@ -83,6 +83,21 @@ def test_text_is_not_a_boolean(text: str) -> None:
         sp.AccountRequest(platform="x", purpose="blog", secure_login=text)
 
 
+@pytest.mark.parametrize("number", [0, 1, 1.0, 2])
+def test_a_number_is_not_a_boolean(number: float) -> None:
+    with pytest.raises(ValidationError) as caught:
+        staff_post(about_employer=number)
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("about_employer",) and error["type"] == "bool_from_number"
+    assert f"`{number}` is a number, not a boolean" in error["msg"]
+    with pytest.raises(ValidationError, match="not a boolean") as nested:
+        staff_post(account={"handle": "@a", "public": number})
+    assert nested.value.errors()[0]["loc"] == ("account", "public")
+    with pytest.raises(ValidationError, match="not a boolean"):
+        sp.AccountRequest(platform="x", purpose="blog", requested_by={
+            "is_communications_team": number})
+
+
 def test_real_booleans_still_validate_and_stay_condition_fields() -> None:
     post = staff_post(about_employer=True, account={"handle": "@a", "public": False})
     assert post.about_employer is True and post.account.public is False

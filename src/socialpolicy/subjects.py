@@ -6,6 +6,7 @@ models themselves so the checker, the compiler and the engines cannot drift apar
 
 from __future__ import annotations
 
+import numbers
 import types
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,19 +90,26 @@ def _in_range(value: datetime) -> datetime:
 AwareDatetime = Annotated[datetime, AfterValidator(_aware), AfterValidator(_in_range)]
 
 
-def _not_text(value: Any) -> Any:
-    # Lax pydantic reads "yes", "off", "n", "0" as booleans: a typo'd or quoted value from a
-    # spreadsheet or form would silently flip a flag that a rule tests.
+def _strict_bool(value: Any) -> Any:
+    # Lax pydantic reads "yes", "off", "n", "0", 0 and 1 as booleans: a typo'd or quoted value
+    # from a form, or a count in the wrong field, would silently flip a flag a rule tests.
+    # (Spreadsheet cells such as "yes" or 1 are read as booleans by `frames`, before this.)
     if isinstance(value, str | bytes | bytearray):
         raise PydanticCustomError(
             "bool_from_text",
             "`{value}` is text, not a boolean: write true or false, without quotes",
             {"value": value if isinstance(value, str) else repr(value)},
         )
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "bool_from_number",
+            "`{value}` is a number, not a boolean: write true or false",
+            {"value": str(value)},
+        )
     return value
 
 
-Bool = Annotated[bool, BeforeValidator(_not_text)]
+Bool = Annotated[bool, BeforeValidator(_strict_bool)]
 
 #: Counts above this compare differently in durable_rules (doubles) and Python (exact ints).
 MAX_COUNT = 2**53 - 1

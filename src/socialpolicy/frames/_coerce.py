@@ -151,7 +151,7 @@ def _bool(value: Any) -> Any:
             return True
         if folded in _FALSE:
             return False
-    if isinstance(value, float) and value in (0.0, 1.0):
+    if isinstance(value, int | float) and value in (0, 1):  # a 0/1 column: subjects want bools
         return bool(value)
     return value
 
