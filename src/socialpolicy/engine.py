@@ -31,15 +31,12 @@ from .signals import (
     text_warnings,
 )
 from .subjects import AccountRequest, Comment, StaffPost, Subject, subject_adapter
-from .vocab import Capability, Outcome, SubjectKind
+from .vocab import KIND_PLURALS, Capability, Outcome, SubjectKind
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from .analysis.why_not import WhyNot
-
-_KIND_NAMES = {"comment": "comments", "staff_post": "staff posts",
-               "account_request": "account requests"}
 
 PlatformCapabilities = Mapping[str, Iterable[Capability]]
 
@@ -52,7 +49,7 @@ class Policy:
         self._document = document
         self._ir = ir
         self._engine: Engine = make_engine(engine, ir)
-        self._plan = PolicyPlan(document, _KIND_NAMES)
+        self._plan = PolicyPlan(document, KIND_PLURALS)
         self._review_warning = None if document.review is None else (
             f"the {document.id} policy passed its review date ({document.review.isoformat()}); "
             "check it is still current")

@@ -13,6 +13,9 @@ from typing import Final, Literal, get_args
 
 SubjectKind = Literal["comment", "staff_post", "account_request"]
 SUBJECT_KINDS: Final[tuple[SubjectKind, ...]] = ("comment", "staff_post", "account_request")
+#: Each kind as a plural noun, for messages ("the mhra policy does not cover staff posts").
+KIND_PLURALS: Final[dict[str, str]] = {
+    "comment": "comments", "staff_post": "staff posts", "account_request": "account requests"}
 
 
 class Outcome(StrEnum):

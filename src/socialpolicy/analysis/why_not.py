@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..decision import Decision
 from ..signals import derive
 from ..subjects import AccountRequest, Comment, StaffPost, Subject, subject_adapter
-from ..vocab import SCALES, Outcome, SubjectKind
+from ..vocab import KIND_PLURALS, SCALES, Outcome, SubjectKind
 from .semantics import Semantics
 from .space import Attribute, Function, Space
 from .witness import realize, verify
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 #: Stop collecting minimal sets past this many (the answer then says it is incomplete).
 SET_LIMIT = 5000
-_KIND_NAMES = {"comment": "comments", "staff_post": "staff posts",
-               "account_request": "account requests"}
 _FACTS = {"fact.out_of_hours": "posted out of working hours",
           "fact.handle_names_org": "the handle names the organisation",
           "fact.display_name_names_org": "the display name names the organisation",
@@ -140,7 +138,7 @@ def why_not(policy: Policy, subject: Subject | Mapping[str, Any], outcome: str, 
     kind: SubjectKind = subject.kind
     allowed = [str(o) for o in SCALES[kind]] + [str(Outcome.NOT_COVERED)]
     if outcome not in allowed:
-        raise ValueError(f"`{outcome}` is not an outcome for {_KIND_NAMES[kind]}; use one of "
+        raise ValueError(f"`{outcome}` is not an outcome for {KIND_PLURALS[kind]}; use one of "
                          + ", ".join(allowed))
     decision = policy.decide(subject)
     result = WhyNot(subject, outcome, decision)
@@ -260,14 +258,14 @@ def _answer(policy: Policy, semantics: Semantics, space: Space, target: Function
 def _unreachable(policy: Policy, semantics: Semantics, kind: SubjectKind, outcome: str) -> str:
     block = policy.ir["kinds"].get(kind)
     if block is None or "not_covered" in block:
-        return (f"the {policy.id} policy does not cover {_KIND_NAMES[kind]}"
+        return (f"the {policy.id} policy does not cover {KIND_PLURALS[kind]}"
                 + (f": {block['not_covered']}" if block else ""))
     if outcome == Outcome.NOT_COVERED:
-        return f"every one of the {policy.id} policy's {_KIND_NAMES[kind]} is within its scope"
+        return f"every one of the {policy.id} policy's {KIND_PLURALS[kind]} is within its scope"
     saying = [r["id"] for r in block["rules"] if r["outcome"] == outcome]
     default = block["default"]["outcome"]
     if not saying:
-        return (f"no {policy.id} rule for {_KIND_NAMES[kind]} says `{outcome}`, and the default "
+        return (f"no {policy.id} rule for {KIND_PLURALS[kind]} says `{outcome}`, and the default "
                 f"is `{default}`")
     live = [rid for rid in saying if not semantics.space.is_empty(semantics.fires(rid))]
     if not live:
