@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -245,6 +246,21 @@ def test_version_and_help_with_examples(capsys: pytest.CaptureFixture[str]) -> N
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "examples:\n  socialpolicy " in capsys.readouterr().out, command
+
+
+def test_every_command_has_help_with_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from socialpolicy.cli import build_parser
+
+    (commands,) = [a for a in build_parser()._actions
+                   if isinstance(a, argparse._SubParsersAction)]
+    assert {"decide", "diff", "analyze", "test", "compare"} <= set(commands.choices)
+    for command in commands.choices:
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        out = capsys.readouterr().out
+        assert re.search(r"examples?:\n  socialpolicy " + command, out), command
 
 
 # ---- policies, lint, coverage, explain ------------------------------------------------------

@@ -1,5 +1,8 @@
 """Reading subjects and writing results, streamed: the plumbing every command shares.
 
+Also the shape every command shares: how it is registered, how it prints a result as JSON or
+text, and how it reports a count of problems with its exit code.
+
 Input is JSON Lines (one subject per line, read and decided as it arrives, so memory stays flat
 and output starts before input ends), or one JSON document (an array of subjects, or one
 subject), which is read whole. A line that is not UTF-8, not JSON, or a JSON object with a
@@ -8,8 +11,10 @@ repeated key becomes an error row in place; every other line is still decided.
 
 from __future__ import annotations
 
+import argparse
 import json
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Literal, TextIO
 
@@ -221,3 +226,51 @@ class JsonLinesWriter:
 
     def close(self) -> None:
         self._out.flush()
+
+
+# ---- commands --------------------------------------------------------------------------------
+
+Run = Callable[[argparse.Namespace], int]
+
+
+def add_command(commands: Any, name: str, run: Run, *, help: str,
+                epilog: str | None = None, description: str | None = None,
+                ) -> argparse.ArgumentParser:
+    """A subcommand that runs `run`, its `--help` text laid out as written (examples,
+    exit-code tables)."""
+    command: argparse.ArgumentParser = commands.add_parser(
+        name, help=help, description=description, epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    command.set_defaults(run=run)
+    return command
+
+
+def add_format(command: argparse.ArgumentParser, *choices: str, default: str | None = None,
+               help: str | None = None) -> None:
+    """`--format`, defaulting to the first choice."""
+    command.add_argument("--format", choices=choices, default=default or choices[0], help=help)
+
+
+def write_json(data: Any) -> None:
+    """`data` as indented JSON on stdout (non-ASCII kept readable)."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_result(fmt: str, as_json: Callable[[], Any], as_text: Callable[[], str]) -> None:
+    """The JSON form when `fmt` is `json`, else the text form as given; only the one asked for
+    is built."""
+    if fmt == "json":
+        write_json(as_json())
+    else:
+        sys.stdout.write(as_text())
+
+
+def plural(count: int, word: str, plural_form: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural_form or word + 's'}"
+
+
+def problems_found(count: int, where: str, *, failing: bool | None = None) -> int:
+    """Say on stderr how many problems were found `where`; EXIT_PROBLEMS when they fail the
+    run (by default, when there are any), else EXIT_OK."""
+    sys.stderr.write(f"{plural(count, 'problem')} in {where}\n")
+    return EXIT_PROBLEMS if (bool(count) if failing is None else failing) else EXIT_OK

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -16,9 +15,15 @@ from ..analysis.coverage import render as render_coverage
 from ..errors import Diagnostic
 from ..policy.loader import available_policies, compile_file, lint
 from ..policy.model import PolicyDocument
-from ._io import EXIT_OK, EXIT_PROBLEMS
-
-_FORMATTER = argparse.RawDescriptionHelpFormatter
+from ._io import (
+    EXIT_OK,
+    add_command,
+    add_format,
+    plural,
+    problems_found,
+    write_json,
+    write_result,
+)
 
 
 def expand(paths: list[str]) -> list[str]:
@@ -38,16 +43,8 @@ def expand(paths: list[str]) -> list[str]:
     return expanded
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
 def _diagnostic(problem: Diagnostic) -> dict[str, Any]:
     return dataclasses.asdict(problem)
-
-
-def _dump(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 # ---- policies --------------------------------------------------------------------------------
@@ -71,7 +68,7 @@ def _cmd_policies(args: argparse.Namespace) -> int:
     chosen = expand(args.policies) if args.policies else available_policies()
     rows = [describe(compile_file(name).document) for name in chosen]
     if args.format == "json":
-        _dump(rows)
+        write_json(rows)
         return EXIT_OK
     table = [["id", "organisation", "version", "review", "governs"]] + [
         [row["id"], row["organisation"], row["version"],
@@ -89,14 +86,12 @@ def _cmd_policies(args: argparse.Namespace) -> int:
 def _cmd_lint(args: argparse.Namespace) -> int:
     paths = expand(args.paths)
     problems = lint(paths)
-    if args.format == "json":
-        _dump({"files": paths, "problems": [_diagnostic(p) for p in problems]})
-    else:
-        for problem in problems:
-            sys.stdout.write(str(problem) + "\n")
-    sys.stderr.write(f"{_plural(len(problems), 'problem')} in {_plural(len(paths), 'file')}\n")
+    write_result(args.format,
+                 lambda: {"files": paths, "problems": [_diagnostic(p) for p in problems]},
+                 lambda: "".join(f"{problem}\n" for problem in problems))
     # Warnings (an analysis skipped for size) are shown but do not fail the lint.
-    return EXIT_PROBLEMS if any(p.severity == "error" for p in problems) else EXIT_OK
+    return problems_found(len(problems), plural(len(paths), "file"),
+                          failing=any(p.severity == "error" for p in problems))
 
 
 def _coverage_dict(report: Coverage) -> dict[str, Any]:
@@ -109,14 +104,10 @@ def _coverage_dict(report: Coverage) -> dict[str, Any]:
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
     reports = check_coverage(expand(args.policies) if args.policies else None, args.cases)
-    if args.format == "json":
-        _dump([_coverage_dict(report) for report in reports])
-    else:
-        sys.stdout.write(render_coverage(reports, args.format))
-    count = sum(len(report.problems) for report in reports)
-    sys.stderr.write(f"{_plural(count, 'problem')} in "
-                     f"{_plural(len(reports), 'policy', 'policies')}\n")
-    return EXIT_PROBLEMS if count else EXIT_OK
+    write_result(args.format, lambda: [_coverage_dict(report) for report in reports],
+                 lambda: render_coverage(reports, args.format))
+    return problems_found(sum(len(report.problems) for report in reports),
+                          plural(len(reports), "policy", "policies"))
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -128,42 +119,39 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 def register(commands: Any) -> None:
     """Add the policy commands to the top-level parser's subcommands."""
-    listing = commands.add_parser(
-        "policies", help="list policies: id, organisation, version, review date, kinds governed",
+    listing = add_command(
+        commands, "policies", _cmd_policies,
+        help="list policies: id, organisation, version, review date, kinds governed",
         epilog="examples:\n  socialpolicy policies\n  socialpolicy policies --format json\n"
-        "  socialpolicy policies my_policies/", formatter_class=_FORMATTER)
+        "  socialpolicy policies my_policies/")
     listing.add_argument("policies", nargs="*", help="bundled ids, YAML paths or directories "
                          "(default: every bundled policy)")
-    listing.add_argument("--format", choices=("text", "json"), default="text")
-    listing.set_defaults(run=_cmd_policies)
+    add_format(listing, "text", "json")
 
-    lint_cmd = commands.add_parser(
-        "lint", help="check policy files; every problem at once",
+    lint_cmd = add_command(
+        commands, "lint", _cmd_lint, help="check policy files; every problem at once",
         epilog="examples:\n  socialpolicy lint my_policy.yaml\n  socialpolicy lint policies/ "
-        "--format json\n\nexit codes: 0 no problems; 3 problems found; 2 could not run",
-        formatter_class=_FORMATTER)
+        "--format json\n\nexit codes: 0 no problems; 3 problems found; 2 could not run")
     lint_cmd.add_argument("paths", nargs="+", help="policy YAML files, directories of them, or "
                           "bundled ids")
-    lint_cmd.add_argument("--format", choices=("text", "json"), default="text")
-    lint_cmd.set_defaults(run=_cmd_lint)
+    add_format(lint_cmd, "text", "json")
 
-    coverage = commands.add_parser(
-        "coverage", help="clauses, rules, examples and cases per policy; fails on any gap",
+    coverage = add_command(
+        commands, "coverage", _cmd_coverage,
+        help="clauses, rules, examples and cases per policy; fails on any gap",
         epilog="examples:\n  socialpolicy coverage\n  socialpolicy coverage my_policies/ "
-        "--cases my_policies/cases --format json\n\nexit codes: 0 no gaps; 3 gaps found",
-        formatter_class=_FORMATTER)
+        "--cases my_policies/cases --format json\n\nexit codes: 0 no gaps; 3 gaps found")
     coverage.add_argument("policies", nargs="*", help="bundled ids, YAML paths or directories "
                           "(default: all bundled)")
     coverage.add_argument("--cases", help="folder of `<policy id>.yaml` decision cases "
                           "(default: the bundled policies/cases)")
-    coverage.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    coverage.set_defaults(run=_cmd_coverage)
+    add_format(coverage, "text", "markdown", "json")
 
-    compare = commands.add_parser(
-        "compare", help="what each policy says per topic, side by side, with clause ids",
+    compare = add_command(
+        commands, "compare", _cmd_compare,
+        help="what each policy says per topic, side by side, with clause ids",
         epilog="examples:\n  socialpolicy compare\n  socialpolicy compare mse_icb mhra "
-        "--format markdown", formatter_class=_FORMATTER)
+        "--format markdown")
     compare.add_argument("policies", nargs="*", help="bundled ids, YAML paths or directories "
                          "(default: all bundled)")
-    compare.add_argument("--format", choices=("text", "markdown"), default="text")
-    compare.set_defaults(run=_cmd_compare)
+    add_format(compare, "text", "markdown")

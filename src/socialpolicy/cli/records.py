@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
@@ -17,11 +16,12 @@ from ._io import (
     EXIT_ROWS_NOT_DECIDED,
     JsonLinesWriter,
     SubjectReader,
+    add_command,
+    add_format,
     describe,
+    write_json,
 )
 from .subjects import open_input
-
-_FORMATTER = argparse.RawDescriptionHelpFormatter
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -49,9 +49,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    data = (json_schema(args.name) if args.name else
-            {name: json_schema(name) for name in SCHEMA_NAMES})
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_json(json_schema(args.name) if args.name else
+               {name: json_schema(name) for name in SCHEMA_NAMES})
     return EXIT_OK
 
 
@@ -73,24 +72,22 @@ exit codes: 0 every record decided the same; 3 some would now be decided differe
 
 def register(commands: Any) -> None:
     """Add `verify` and `schema` to the top-level parser's subcommands."""
-    verify = commands.add_parser(
-        "verify", help="re-decide decision records and report any that would now differ",
-        epilog=_VERIFY_EXAMPLES, formatter_class=_FORMATTER)
+    verify = add_command(
+        commands, "verify", _cmd_verify,
+        help="re-decide decision records and report any that would now differ",
+        epilog=_VERIFY_EXAMPLES)
     verify.add_argument("file", help="records, JSON Lines; `-` for stdin")
     verify.add_argument("--policy", help="decide under this policy id or YAML path (default: "
                         "the bundled policy each record names)")
     verify.add_argument("--engine", choices=ENGINE_NAMES, default=None,
                         help="default: the engine each record names")
-    verify.add_argument("--format", choices=("text", "jsonl"), default="text")
+    add_format(verify, "text", "jsonl")
     verify.add_argument("--all", action="store_true",
                         help="text format: print records that verify as the same too")
-    verify.set_defaults(run=_cmd_verify)
 
-    schema = commands.add_parser(
-        "schema", help="JSON Schema for subjects, decisions and records",
+    schema = add_command(
+        commands, "schema", _cmd_schema, help="JSON Schema for subjects, decisions and records",
         epilog="examples:\n  socialpolicy schema comment > comment.schema.json\n"
-        "  socialpolicy schema decision\n  socialpolicy schema        # all of them, by name",
-        formatter_class=_FORMATTER)
+        "  socialpolicy schema decision\n  socialpolicy schema        # all of them, by name")
     schema.add_argument("name", nargs="?", choices=SCHEMA_NAMES,
                         help="which schema (default: all, in one object keyed by name)")
-    schema.set_defaults(run=_cmd_schema)

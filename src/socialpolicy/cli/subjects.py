@@ -30,10 +30,11 @@ from ._io import (
     JsonLinesWriter,
     Row,
     SubjectReader,
+    add_command,
+    add_format,
     describe,
 )
 
-_FORMATTER = argparse.RawDescriptionHelpFormatter
 _OUTCOMES = tuple(str(o) for o in Outcome if o is not Outcome.ERROR)
 
 
@@ -279,14 +280,14 @@ def _add_common(command: argparse.ArgumentParser) -> None:
 
 def register(commands: Any) -> None:
     """Add the subject commands to the top-level parser's subcommands."""
-    decide = commands.add_parser(
-        "decide", help="decide subjects from JSON Lines or JSON, streamed",
+    decide = add_command(
+        commands, "decide", _cmd_decide, help="decide subjects from JSON Lines or JSON, streamed",
         description="Decide each subject under a policy, citing the clauses behind it.",
-        epilog=_DECIDE_EXAMPLES, formatter_class=_FORMATTER)
+        epilog=_DECIDE_EXAMPLES)
     _add_common(decide)
-    decide.add_argument("--format", choices=("auto", "json", "jsonl", "text"), default="auto",
-                        help="auto (default): JSON Lines for JSON Lines input, a JSON array for "
-                        "a JSON document")
+    add_format(decide, "auto", "json", "jsonl", "text",
+               help="auto (default): JSON Lines for JSON Lines input, a JSON array for "
+               "a JSON document")
     decide.add_argument("--records", metavar="FILE",
                         help="append a verifiable record of each decision to FILE (JSON Lines; "
                         "see `socialpolicy verify`)")
@@ -295,20 +296,18 @@ def register(commands: Any) -> None:
     decide.add_argument("--summary", action="store_true",
                         help="print counts by outcome to stderr at the end")
     archive.add_arguments(decide)
-    decide.set_defaults(run=_cmd_decide)
 
-    explain = commands.add_parser(
-        "explain", help="show, for every rule, whether it fired and which conditions held",
+    explain = add_command(
+        commands, "explain", _cmd_explain,
+        help="show, for every rule, whether it fired and which conditions held",
         description="Explain each decision: every rule of the subject's kind, whether it fired, "
         "and which of its conditions held or failed.",
-        epilog=_EXPLAIN_EXAMPLES, formatter_class=_FORMATTER)
+        epilog=_EXPLAIN_EXAMPLES)
     _add_common(explain)
     explain.add_argument("--why-not", metavar="OUTCOME",
                          help="also list the smallest changes that would give this outcome")
-    explain.set_defaults(run=_cmd_explain)
 
-    demo = commands.add_parser(
-        "demo", help="decide a bundled set of examples and print them",
-        epilog="example:\n  socialpolicy demo --engine reference", formatter_class=_FORMATTER)
+    demo = add_command(commands, "demo", _cmd_demo,
+                       help="decide a bundled set of examples and print them",
+                       epilog="example:\n  socialpolicy demo --engine reference")
     demo.add_argument("--engine", choices=ENGINE_NAMES, default="durable")
-    demo.set_defaults(run=_cmd_demo)

@@ -13,7 +13,7 @@ from typing import Any
 from ..analysis.cases import CaseReport, run_cases
 from ..errors import SocialPolicyError
 from ..policy.loader import available_policies
-from ._io import EXIT_ADVERSE, EXIT_CANNOT_RUN, EXIT_OK
+from ._io import EXIT_ADVERSE, EXIT_CANNOT_RUN, EXIT_OK, add_command, add_format
 
 EXIT_FAILED = EXIT_ADVERSE  # 1: some check failed
 
@@ -54,22 +54,21 @@ def _cmd_test(args: argparse.Namespace) -> int:
 
 def register(commands: Any) -> None:
     """Add `test` to the top-level parser's subcommands."""
-    test = commands.add_parser(
-        "test", help="run policies' rule examples, invariants and decision cases on both engines",
+    test = add_command(
+        commands, "test", _cmd_test,
+        help="run policies' rule examples, invariants and decision cases on both engines",
         description="Run each policy's rule examples, its invariants (on every example and case "
         "subject) and its decision cases (`cases/<id>.yaml` beside the policy, or --cases), on "
         "both engines. Exit 0 all passed, 1 some check failed, 2 could not run.",
         epilog="examples:\n  socialpolicy test                      # every bundled policy\n"
         "  socialpolicy test my_org.yaml          # cases from cases/my_org.yaml beside it\n"
-        "  socialpolicy test my_org.yaml --cases tests/my_org_cases.yaml --junit-xml out.xml",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "  socialpolicy test my_org.yaml --cases tests/my_org_cases.yaml --junit-xml out.xml")
     test.add_argument("policies", nargs="*", metavar="ID|PATH",
                       help="bundled ids, policy files or folders of them (default: all bundled)")
     test.add_argument("--cases", help="a decision-case file, or a folder holding `<id>.yaml`")
     test.add_argument("--engine", action="append", choices=("durable", "reference"),
                       help="run on this engine only (repeatable; default: both)")
-    test.add_argument("--format", choices=("text", "json"), default="text",
-                      help="text: failures and the summary line; json: every result")
+    add_format(test, "text", "json",
+               help="text: failures and the summary line; json: every result")
     test.add_argument("--junit-xml", metavar="PATH", help="also write JUnit XML for CI")
     test.add_argument("-v", "--verbose", action="store_true", help="list passing checks too")
-    test.set_defaults(run=_cmd_test)
