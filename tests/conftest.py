@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import socialpolicy as sp
+from socialpolicy.cli import main
 
 # Property tests: CI runs a fixed seed with 200 examples per test (so every policy and kind gets
 # at least 200); HYPOTHESIS_PROFILE=nightly runs 5000 fresh random ones per test.
@@ -20,7 +21,9 @@ settings.register_profile("nightly", max_examples=5000, deadline=None, print_blo
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
+MINI_PATH = str(FIXTURES / "mini.yaml")
 ENGINES = ("durable", "reference")
 
 
@@ -45,3 +48,18 @@ def staff_post(**fields: Any) -> sp.StaffPost:
                             "account": {"handle": "@jo_bloggs"}}
     return sp.StaffPost.model_validate(base | fields)
 
+
+
+# ---- the command line ----------------------------------------------------------------------
+
+def comment_row(**fields: object) -> dict[str, object]:
+    """A comment as one JSON input row for the command line."""
+    return {"kind": "comment", "platform": "facebook", "text": "hello", "author": "@a",
+            "posted_at": "2026-03-04T10:00:00+00:00"} | fields
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run `socialpolicy argv`: its exit code, stdout and stderr."""
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -9,23 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from socialpolicy.cli import main
-
-from .conftest import FIXTURES
-
-ROOT = Path(__file__).parent.parent
-MINI = str(FIXTURES / "mini.yaml")
-
-
-def row(**fields: object) -> dict[str, object]:
-    return {"kind": "comment", "platform": "facebook", "text": "hello", "author": "@a",
-            "posted_at": "2026-03-04T10:00:00+00:00"} | fields
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+from .conftest import FIXTURES, ROOT
+from .conftest import MINI_PATH as MINI
+from .conftest import comment_row as row
+from .conftest import run_cli as run
 
 
 def test_decide_json_array_not_adverse(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

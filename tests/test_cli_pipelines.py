@@ -23,22 +23,12 @@ from socialpolicy.cli import main
 from socialpolicy.cli._io import SubjectReader
 from socialpolicy.cli.subjects import decide_rows
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, ROOT
+from .conftest import MINI_PATH as MINI
+from .conftest import comment_row as row
+from .conftest import run_cli as run
 
-MINI = str(FIXTURES / "mini.yaml")
-ROOT = Path(__file__).parent.parent
 REF = ["--engine", "reference"]
-
-
-def row(**fields: object) -> dict[str, object]:
-    return {"kind": "comment", "platform": "facebook", "text": "hello", "author": "@a",
-            "posted_at": "2026-03-04T10:00:00+00:00"} | fields
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def jsonl(out: str) -> list[dict[str, Any]]:
