@@ -13,6 +13,11 @@ def _kinds(args: argparse.Namespace) -> tuple[Any, ...] | None:
     return tuple(args.kind) if args.kind else None
 
 
+def _add_kinds(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--kind", action="append", choices=SUBJECT_KINDS,
+                         help="only this kind of subject (repeatable)")
+
+
 def _cmd_diff(args: argparse.Namespace) -> int:
     from ..analysis.diff import diff_policies
     from ..analysis.semantics import PARTS
@@ -60,8 +65,7 @@ def register(commands: Any) -> None:
         "  socialpolicy diff mse_icb mhra --kind comment --replay queue.jsonl --format json")
     diff.add_argument("old", help="bundled policy id or a YAML path")
     diff.add_argument("new", help="bundled policy id or a YAML path")
-    diff.add_argument("--kind", action="append", choices=SUBJECT_KINDS,
-                      help="only this kind of subject (repeatable)")
+    _add_kinds(diff)
     diff.add_argument("--replay", metavar="ROWS",
                       help="JSON or JSONL subjects: count how many land in each region")
     diff.add_argument("--compare", metavar="PARTS",
@@ -78,8 +82,7 @@ def register(commands: Any) -> None:
         "  socialpolicy analyze mse_icb --kind comment --can delete\n"
         "  socialpolicy analyze mse_icb --agree mhra --format json")
     analyze.add_argument("policy", help="bundled policy id or a YAML path")
-    analyze.add_argument("--kind", action="append", choices=SUBJECT_KINDS,
-                         help="only this kind of subject (repeatable)")
+    _add_kinds(analyze)
     analyze.add_argument("--can", metavar="OUTCOME", help="can this outcome ever happen?")
     analyze.add_argument("--agree", metavar="OTHER",
                          help="another policy: where do the two decide different outcomes?")

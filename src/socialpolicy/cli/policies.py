@@ -47,6 +47,16 @@ def _diagnostic(problem: Diagnostic) -> dict[str, Any]:
     return dataclasses.asdict(problem)
 
 
+def _add_policies(command: argparse.ArgumentParser) -> None:
+    command.add_argument("policies", nargs="*", help="bundled ids, YAML paths or directories "
+                         "(default: every bundled policy)")
+
+
+def _chosen(args: argparse.Namespace) -> list[str] | None:
+    """The policies the command names, or None for every bundled one."""
+    return expand(args.policies) if args.policies else None
+
+
 # ---- policies --------------------------------------------------------------------------------
 
 def describe(document: PolicyDocument, today: date | None = None) -> dict[str, Any]:
@@ -65,8 +75,8 @@ def describe(document: PolicyDocument, today: date | None = None) -> dict[str, A
 
 
 def _cmd_policies(args: argparse.Namespace) -> int:
-    chosen = expand(args.policies) if args.policies else available_policies()
-    rows = [describe(compile_file(name).document) for name in chosen]
+    rows = [describe(compile_file(name).document)
+            for name in _chosen(args) or available_policies()]
     if args.format == "json":
         write_json(rows)
         return EXIT_OK
@@ -103,7 +113,7 @@ def _coverage_dict(report: Coverage) -> dict[str, Any]:
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
-    reports = check_coverage(expand(args.policies) if args.policies else None, args.cases)
+    reports = check_coverage(_chosen(args), args.cases)
     write_result(args.format, lambda: [_coverage_dict(report) for report in reports],
                  lambda: render_coverage(reports, args.format))
     return problems_found(sum(len(report.problems) for report in reports),
@@ -111,7 +121,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    comparison = compare_policies(expand(args.policies) if args.policies else None)
+    comparison = compare_policies(_chosen(args))
     sys.stdout.write(comparison.to_markdown() if args.format == "markdown"
                      else comparison.to_text())
     return EXIT_OK
@@ -124,8 +134,7 @@ def register(commands: Any) -> None:
         help="list policies: id, organisation, version, review date, kinds governed",
         epilog="examples:\n  socialpolicy policies\n  socialpolicy policies --format json\n"
         "  socialpolicy policies my_policies/")
-    listing.add_argument("policies", nargs="*", help="bundled ids, YAML paths or directories "
-                         "(default: every bundled policy)")
+    _add_policies(listing)
     add_format(listing, "text", "json")
 
     lint_cmd = add_command(
@@ -141,8 +150,7 @@ def register(commands: Any) -> None:
         help="clauses, rules, examples and cases per policy; fails on any gap",
         epilog="examples:\n  socialpolicy coverage\n  socialpolicy coverage my_policies/ "
         "--cases my_policies/cases --format json\n\nexit codes: 0 no gaps; 3 gaps found")
-    coverage.add_argument("policies", nargs="*", help="bundled ids, YAML paths or directories "
-                          "(default: all bundled)")
+    _add_policies(coverage)
     coverage.add_argument("--cases", help="folder of `<policy id>.yaml` decision cases "
                           "(default: the bundled policies/cases)")
     add_format(coverage, "text", "markdown", "json")
@@ -152,6 +160,5 @@ def register(commands: Any) -> None:
         help="what each policy says per topic, side by side, with clause ids",
         epilog="examples:\n  socialpolicy compare\n  socialpolicy compare mse_icb mhra "
         "--format markdown")
-    compare.add_argument("policies", nargs="*", help="bundled ids, YAML paths or directories "
-                         "(default: all bundled)")
+    _add_policies(compare)
     add_format(compare, "text", "markdown")
