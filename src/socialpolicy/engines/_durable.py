@@ -15,8 +15,12 @@ durable_rules 2.0.28 has sharp edges; each is handled here and pinned by a test:
 - a condition on a top-level `id`/`sid` hangs, and so does a rule whose only condition is a
   negation: fact keys are namespaced (`label__x`, `field__y`) and every rule first tests `kind`;
 - at most 1024 live sessions, 32-bit session hashes that can collide, double firing under
-  threads: jobs run one at a time and each decision's session is deleted before the next
-  starts, so at most one session is ever alive; session exhaustion cannot happen;
+  threads: jobs run one at a time, and each ruleset has exactly one session, kept for its life
+  (creating a session zeroes about 8 KB per rule, most of a decision's cost): each fact is
+  asserted into it, its results drained, and the fact retracted before the next, so at most one
+  fact is ever alive in it; session exhaustion cannot happen;
+- a fact with a kilobyte of `false` labels is slow to parse and to copy into every result: facts
+  are sparse, keys compared only with booleans left out when false (`_durable_rules`);
 - a rule whose condition is an `$or` fires once per matching branch: fired ids are a set;
 - a rule it silently skipped would be a lenient decision: the fired set is cross-checked against
   the pure-Python evaluation of the same IR, and any difference raises `EngineError`;
@@ -24,14 +28,17 @@ durable_rules 2.0.28 has sharp edges; each is handled here and pinned by a test:
   over the same IR (keyed by digest) and deleted when the last is garbage-collected, so
   reloading an edited policy does not leak;
 - a C error mid-decision may leave a ruleset inconsistent: it is retired (never touched again)
-  and a fresh one is built for the next decision.
+  and a fresh one is built for the next decision. So is one a forked child inherits: the
+  parent's worker may have been mid-job when the process forked.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
+import os
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
@@ -65,10 +72,14 @@ WORKER = Worker("socialpolicy-durable")
 BATCH = 256  # facts per worker job: other threads' decisions interleave between jobs
 _REQUESTS = itertools.count(1)
 _HANDLED, _NOT_HANDLED, _OBSERVED = 0, 1, 2
+#: The one session of every ruleset. Sessions belong to a ruleset's handle, so the name can be
+#: the same for all; a fact's `id` is unique in the process, which is what retraction finds.
+SESSION = "sp"
+_RETRACT = '{"sid":"' + SESSION + '","id":%d}'
 
 
 class _Ruleset:
-    """One compiled ruleset in the C engine; touched only on the worker thread."""
+    """One compiled ruleset in the C engine and its session; touched only on the worker."""
 
     def __init__(self, name: str, built: Plan) -> None:
         self.name = name
@@ -79,6 +90,7 @@ class _Ruleset:
         self._box: list[int] = []
         finalizer = weakref.finalize(self, _release, self._box)
         finalizer.atexit = False  # at exit the process frees everything anyway
+        _LIVE.add(self)
 
     def open(self) -> int:
         if self.handle is None:
@@ -104,42 +116,81 @@ def _release(box: list[int]) -> None:
 
 
 def _delete_ruleset(handle: int) -> None:
+    # Deleting a ruleset frees its session table but not the sessions in it. There is no
+    # session yet if the ruleset never decided anything.
+    with contextlib.suppress(Exception):
+        _engine.delete_state(handle, SESSION)
     _engine.delete_ruleset(handle)
 
 
 _RULESETS: weakref.WeakValueDictionary[str, _Ruleset] = weakref.WeakValueDictionary()
 _RULESETS_LOCK = threading.Lock()
+_LIVE: weakref.WeakSet[_Ruleset] = weakref.WeakSet()
 
 
-def _fire(ruleset: _Ruleset, batch: list[tuple[str, str]]) -> list[list[str]]:
-    """Assert each `(session id, fact JSON)` in its own session and list the rules it fired.
+def _after_fork() -> None:
+    """A forked child may have copied a session mid-job: it builds fresh rulesets."""
+    for ruleset in list(_LIVE):
+        if ruleset.handle is not None:
+            ruleset.retire()
 
-    Runs on the worker. Each session is drained of results and deleted before the next fact."""
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
+def _fire(ruleset: _Ruleset, batch: list[tuple[int, str]]) -> list[list[str]]:
+    """Assert each `(request, fact JSON)` in the ruleset's session and list the rules it fired.
+
+    Runs on the worker. Each fact's results are all drained, then the fact is retracted, before
+    the next fact is asserted: the session holds at most one fact, and none between jobs."""
     handle = ruleset.open()
     out: list[list[str]] = []
-    for session, fact in batch:
+    assert_fact, start = _engine.assert_fact, _engine.start_action_for_state
+    complete, retract = _engine.complete_and_start_action, _engine.retract_fact
+    for request, fact in batch:
         names: list[str] = []
         try:
-            code, state = _engine.assert_fact(handle, fact)
-            result = _engine.start_action_for_state(handle, state)
+            code, state = assert_fact(handle, fact)
+            result = start(handle, state)
             message = result[1] if result else None
             while message:
-                # A result is `{"r12": {...}}`: the rule name is the first key.
+                # A result is `{"r12":{...}}`: the rule name is the first key.
                 names.append(message[2:message.index('"', 2)])
-                message = _engine.complete_and_start_action(handle, state)
-            _engine.delete_state(handle, session)
+                message = complete(handle, state)
+            retracted = retract(handle, _RETRACT % request)[0]
         except Exception as exc:
             ruleset.retire()
             raise EngineError(f"durable_rules failed: {exc}; the ruleset was rebuilt for the "
                               "next decision") from exc
-        if code == _NOT_HANDLED:
-            raise EngineError("durable_rules matched no rule for the fact, not even the "
-                              "sentinel: it did not evaluate it")
-        if code != _HANDLED:
-            raise EngineError(f"durable_rules refused the fact (result code {code}"
-                              f"{', already observed' if code == _OBSERVED else ''})")
+        if code != _HANDLED or retracted != _HANDLED:
+            ruleset.retire()  # the engine is not doing what it was built to: start afresh
+            if code == _NOT_HANDLED:
+                raise EngineError("durable_rules matched no rule for the fact, not even the "
+                                  "sentinel: it did not evaluate it")
+            if code != _HANDLED:
+                raise EngineError(f"durable_rules refused the fact (result code {code}"
+                                  f"{', already observed' if code == _OBSERVED else ''})")
+            raise EngineError(f"durable_rules could not retract the fact (result code "
+                              f"{retracted})")
         out.append(names)
     return out
+
+
+class _Kind:
+    """How a fact of one kind is written as JSON: the fragments of its keys, built once.
+
+    `keys` holds, per tested key, its IR name, the text for `true`, the text for `false` (empty
+    for a sparse key), the prefix for any other value, and whether the key is sparse."""
+
+    __slots__ = ("head", "keys")
+
+    def __init__(self, kind: str, keys: Sequence[str], sparse: frozenset[str]) -> None:
+        self.head = '{"kind":' + json.dumps(kind) + ',"sid":"' + SESSION + '","id":'
+        self.keys: list[tuple[str, str, str, str, bool]] = []
+        for key in keys:
+            prefix = "," + json.dumps(fact_key(key)) + ":"
+            self.keys.append((key, prefix + "true", "" if key in sparse else prefix + "false",
+                              prefix, key in sparse))
 
 
 class DurableEngine:
@@ -155,10 +206,10 @@ class DurableEngine:
             raise EngineError("; ".join(str(problem) for problem in problems))
         digest = hashlib.sha256(json.dumps(ir, sort_keys=True).encode()).hexdigest()[:16]
         self.ruleset = f"socialpolicy_{ir['policy']['id']}_{digest}"
-        built = plan(ir)
-        self._rules = built.rules
-        self._keys = {kind: tuple((key, fact_key(key)) for key in keys)
-                      for kind, keys in built.keys.items()}
+        built = plan(ir, sparse=True)
+        self._rules = {f"r{i}": rule for i, rule in enumerate(built.rules)}
+        self._kinds = {kind: _Kind(kind, keys, built.sparse[kind])
+                       for kind, keys in built.keys.items()}
         self._oracle = ReferenceEngine(ir)
         with _RULESETS_LOCK:
             shared = _RULESETS.get(self.ruleset)
@@ -167,26 +218,33 @@ class DurableEngine:
         self._compiled = shared
         WORKER.call(shared.open)  # build it now: a ruleset durable cannot build fails at load
 
-    def _payload(self, facts: Mapping[str, Any]) -> tuple[str, str] | None:
-        keys = self._keys.get(facts["kind"])
-        if keys is None:
+    def _payload(self, facts: Mapping[str, Any]) -> tuple[int, str] | None:
+        spec = self._kinds.get(facts["kind"])
+        if spec is None:
             return None
         request = next(_REQUESTS)
-        session = f"sp{request}"
+        parts = [spec.head, str(request)]
         try:
-            fact = {durable: facts[key] for key, durable in keys}
+            for key, true, false, prefix, sparse in spec.keys:
+                value = facts[key]
+                if value is True:
+                    parts.append(true)
+                elif value is False:
+                    parts.append(false)
+                elif not (sparse and value == False):  # noqa: E712  # 0 == False, as Python says
+                    parts.append(prefix + json.dumps(value))
         except KeyError as exc:
             raise EngineError(f"a {facts['kind']} fact lacks `{exc.args[0]}`, which a rule "
                               "tests") from exc
-        fact.update(kind=facts["kind"], sid=session, id=request)
-        return session, json.dumps(fact)
+        parts.append("}")
+        return request, "".join(parts)
 
     def _check(self, facts: Mapping[str, Any], names: list[str]) -> frozenset[str]:
         kind = facts["kind"]
         fired: set[str] = set()
         sentinels = 0
         for name in names:
-            rule_kind, rule_id = self._rules[int(name[1:])]
+            rule_kind, rule_id = self._rules[name]
             if rule_kind != kind:
                 raise EngineError(f"durable_rules fired a {rule_kind} rule for a {kind} fact")
             if rule_id is None:
@@ -210,8 +268,7 @@ class DurableEngine:
         return self.fire_many([facts])[0]
 
     def fire_many(self, facts: Sequence[Mapping[str, Any]]) -> list[frozenset[str]]:
-        """`fired` for each fact in one hop to the worker: each fact still gets its own
-        session (a shared session costs more in result parsing than it saves)."""
+        """`fired` for each fact, in one hop to the worker per `BATCH` facts."""
         payloads = [self._payload(one) for one in facts]
         batch = [payload for payload in payloads if payload is not None]
         names: list[list[str]] = []

@@ -14,6 +14,14 @@ Limits measured on durable-rules 2.0.28 (each pinned by a test):
 - a fact has at most 255 properties (it carries one per tested key, plus `kind`, `sid`, `id`);
 - numbers are compared as doubles, so integers beyond 2**53 - 1 would compare differently from
   Python: a policy may not write one.
+
+Sparse facts. Most tested keys are labels compared with `true`/`false`, and most labels are
+false; a fact carrying all of them costs the engine a kilobyte of JSON to parse and to copy into
+every rule result. So a key that rules only ever compare with a boolean (`eq`/`ne`) is left out
+of the fact when its value equals `False`, and each such test is written on presence instead:
+`k == false` is `$nex` (absent), `k != false` is `$ex` (present), `k == true` is unchanged (an
+absent key never matches), `k != true` is "absent, or present and not true". All four mean
+exactly what Python's `==`/`!=` mean over the value, whatever its type.
 """
 
 from __future__ import annotations
@@ -36,16 +44,18 @@ def fact_key(key: str) -> str:
     return key.replace(".", "__")
 
 
-def _condition(ir: dict[str, Any]) -> dict[str, Any] | bool:
+def _condition(ir: dict[str, Any], sparse: frozenset[str] = frozenset()
+               ) -> dict[str, Any] | bool:
     """The durable condition of an IR condition; `True`/`False` when it is constant.
 
     Groups of the same kind are flattened (durable_rules counts every group against a small
-    limit) and a one-part group is its part."""
+    limit) and a one-part group is its part. Keys in `sparse` are tested on presence (see the
+    module notes)."""
     for word, operator, neutral in (("all", "$and", True), ("any", "$or", False)):
         if word in ir:
             parts: list[dict[str, Any]] = []
             for part in ir[word]:
-                condition = _condition(part)
+                condition = _condition(part, sparse)
                 if condition is (not neutral):
                     return not neutral  # a false part of an `all`, a true part of an `any`
                 if condition is neutral:
@@ -57,9 +67,26 @@ def _condition(ir: dict[str, Any]) -> dict[str, Any] | bool:
                 return neutral
             return parts[0] if len(parts) == 1 else {operator: parts}
     key, op, value = fact_key(ir["key"]), ir["op"], ir["value"]
+    if ir["key"] in sparse:
+        if value is False:
+            return {"$nex" if op == "eq" else "$ex": {key: 1}}
+        if op == "ne":  # `!= true`: absent (the value equals False), or present and not true
+            return {"$or": [{"$nex": {key: 1}}, {"$neq": {key: True}}]}
     if op == "eq":
         return {key: value}
     return {_OPERATORS[op]: {key: value}}
+
+
+def sparse_keys(rules: list[dict[str, Any]]) -> frozenset[str]:
+    """The keys `rules` only ever compare with a boolean, by `eq` or `ne`: a fact can leave
+    them out when their value equals `False`."""
+    ops: dict[str, bool] = {}
+    for rule in rules:
+        for atom in atoms(rule["when"]):
+            if "key" in atom:
+                boolean = atom["op"] in ("eq", "ne") and isinstance(atom["value"], bool)
+                ops[atom["key"]] = ops.get(atom["key"], True) and boolean
+    return frozenset(key for key, boolean in ops.items() if boolean)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +100,16 @@ class Plan:
     definition: dict[str, dict[str, Any]]
     rules: tuple[tuple[str, str | None], ...]
     keys: dict[str, tuple[str, ...]]  # per kind, the IR fact keys its rules test
+    #: per kind, the keys left out of a fact when their value equals False (empty unless sparse)
+    sparse: dict[str, frozenset[str]]
 
 
-def plan(ir: dict[str, Any]) -> Plan:
+def plan(ir: dict[str, Any], sparse: bool = False) -> Plan:
+    """The ruleset for `ir`: over complete facts, or over sparse ones (see the module notes)."""
     definition: dict[str, dict[str, Any]] = {}
     rules: list[tuple[str, str | None]] = []
     keys: dict[str, tuple[str, ...]] = {}
+    omitted: dict[str, frozenset[str]] = {}
 
     def add(kind: str, rule_id: str | None, condition: dict[str, Any]) -> None:
         definition[f"r{len(rules)}"] = {"all": [{"m": condition}]}
@@ -90,8 +121,9 @@ def plan(ir: dict[str, Any]) -> Plan:
             continue
         add(kind, None, {"kind": kind})
         tested: dict[str, None] = {}
+        omitted[kind] = sparse_keys(evaluated) if sparse else frozenset()
         for rule in evaluated:
-            condition = _condition(rule["when"])
+            condition = _condition(rule["when"], omitted[kind])
             if condition is False:
                 continue  # can never hold: the reference engine never fires it either
             for atom in atoms(rule["when"]):
@@ -103,12 +135,13 @@ def plan(ir: dict[str, Any]) -> Plan:
                 condition["$and"] if list(condition) == ["$and"] else [condition])
             add(kind, rule["id"], {"$and": [{"kind": kind}, *parts]} if parts else {"kind": kind})
         keys[kind] = tuple(tested)
-    return Plan(definition, tuple(rules), keys)
+    return Plan(definition, tuple(rules), keys, omitted)
 
 
-def ruleset_definition(ir: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The durable_rules JSON ruleset for a compiled policy (it needs no actions)."""
-    return plan(ir).definition
+def ruleset_definition(ir: dict[str, Any], sparse: bool = False) -> dict[str, dict[str, Any]]:
+    """The durable_rules JSON ruleset for a compiled policy (it needs no actions): over
+    complete facts, or over the sparse facts the adapter asserts."""
+    return plan(ir, sparse).definition
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +169,7 @@ def _groups(condition: Any) -> int:
 def check_limits(ir: dict[str, Any]) -> list[LimitProblem]:
     """Problems that would make durable_rules fail, hang or compare differently, in words."""
     problems: list[LimitProblem] = []
-    built = plan(ir)
+    built = plan(ir, sparse=True)  # what the adapter builds
     reference = "engine='reference' has no such limit"
     for name, (kind, rule_id) in zip(built.definition, built.rules, strict=True):
         groups = _groups(built.definition[name]["all"][0]["m"])
