@@ -31,7 +31,7 @@ from .timing import CalendarRangeError
 from .vocab import SCALES, Outcome, SubjectKind
 
 if TYPE_CHECKING:
-    from .engine import Policy
+    from .engine import Policy, _Prepared
 
 DEFAULT_CHUNK = 256
 _MESSAGE_LIMIT = 2000  # characters of an exception message kept on an error row
@@ -45,8 +45,15 @@ def check_options(options: Mapping[str, Any]) -> None:
 
 
 def decide_rows(policy: Policy, rows: Iterable[Any], options: Mapping[str, Any],
-                start: int = 0) -> Iterator[Decision]:
-    """Each row's decision (or error decision), numbered from `start`."""
+                start: int = 0, chunk: int = 1) -> Iterator[Decision]:
+    """Each row's decision (or error decision), numbered from `start`; `chunk` rows at a
+    time, their facts evaluated in one engine call."""
+    if chunk > 1:
+        rows = iter(rows)
+        while block := list(itertools.islice(rows, chunk)):
+            yield from decide_block(policy, block, options, start)
+            start += len(block)
+        return
     for row, subject in enumerate(rows, start):
         try:
             decision = policy.decide(subject, **options)
@@ -59,6 +66,55 @@ def decide_rows(policy: Policy, rows: Iterable[Any], options: Mapping[str, Any],
             # rather than copying twenty fields with `dataclasses.replace`.
             object.__setattr__(decision, "row", row)
             yield decision
+
+
+def decide_block(policy: Policy, block: list[Any], options: Mapping[str, Any],
+                 start: int) -> list[Decision]:
+    """`decide_rows` for rows held in memory: every row is prepared, then the facts of all
+    that need the engine go to it in one call (`fire_many`: one hop to the durable engine's
+    worker, cross-checked like `fired`), then each decision is concluded.
+
+    Same results, order and error rows as deciding the rows one by one: a row that fails to
+    prepare, to be evaluated (`fire_each` returns each fact's own engine error) or to conclude
+    is its own error row. An exception that stops the engine call as a whole (a caller's
+    timeout while it waits) becomes the error of every row it stopped."""
+    capabilities = options.get("platform_capabilities")
+    as_of, detectors = options.get("as_of"), options.get("detectors")
+    staff = options.get("staff_directory", ())
+    out: list[Decision | None] = [None] * len(block)
+    pending: list[tuple[int, _Prepared]] = []
+    for i, subject in enumerate(block):
+        try:
+            step = policy._prepare(subject, as_of, detectors, staff)
+        except DetectorError:
+            raise
+        except Exception as exc:
+            out[i] = error_decision(policy, start + i, subject, exc)
+            continue
+        if isinstance(step, Decision):
+            out[i] = step
+        else:
+            pending.append((i, step))
+    fired: list[frozenset[str] | Exception] = []
+    if pending:
+        try:
+            fired = policy._engine.fire_each([step.facts for _, step in pending])
+        except Exception as exc:  # nothing came back (a caller's timeout while it waited)
+            fired = [exc] * len(pending)
+    for (i, step), result in zip(pending, fired, strict=True):
+        try:
+            if isinstance(result, BaseException):
+                raise result
+            out[i] = policy._conclude(step, result, capabilities)
+        except Exception as exc:
+            out[i] = error_decision(policy, start + i, block[i], exc)
+    decisions: list[Decision] = []
+    for row, decision in enumerate(out, start):
+        assert decision is not None  # every row was given a decision above
+        if decision.row is None:
+            object.__setattr__(decision, "row", row)  # a new decision no one else holds yet
+        decisions.append(decision)
+    return decisions
 
 
 def error_decision(policy: Policy, row: int, subject: Any, exc: BaseException) -> Decision:
@@ -124,7 +180,7 @@ def _start_worker(payload: bytes) -> None:
 
 
 def _decide_chunk(start: int, rows: list[Any]) -> list[Decision]:
-    return list(decide_rows(_WORKER["policy"], rows, _WORKER["options"], start))
+    return decide_block(_WORKER["policy"], rows, _WORKER["options"], start)
 
 
 def decide_parallel(policy: Policy, rows: Iterable[Any], options: Mapping[str, Any],
@@ -171,4 +227,4 @@ def _collect(policy: Policy, options: Mapping[str, Any], start: int, chunk: list
         else:
             yield from decisions
             return
-    yield from decide_rows(policy, chunk, options, start)
+    yield from decide_block(policy, chunk, options, start)

@@ -10,10 +10,10 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 from ._batch import DEFAULT_CHUNK, check_options, decide_parallel, decide_rows
-from ._plan import PolicyPlan
+from ._plan import KindPlan, PolicyPlan
 from ._progress import progress_bar
 from .decision import Citation, Decision, Evidence, Finding
 from .engines import Engine, EngineName, make_engine
@@ -119,6 +119,16 @@ class Policy:
         `detectors` replaces the built-in text detectors (`signals.DEFAULT_DETECTORS`; `()` for
         none); `staff_directory` lists staff full names, for the `names_staff` label.
         """
+        step = self._prepare(subject, as_of, detectors, staff_directory)
+        if isinstance(step, Decision):
+            return step
+        return self._conclude(step, self._engine.fired(step.facts), platform_capabilities)
+
+    def _prepare(self, subject: Subject | Mapping[str, Any], as_of: date | None,
+                 detectors: Sequence[Detector] | None,
+                 staff_directory: Iterable[str]) -> Decision | _Prepared:
+        """Everything before the engine call: a finished decision if no rule can apply, else
+        the facts to evaluate (`decide_many` evaluates a chunk's facts in one engine call)."""
         subject = _as_subject(subject)
         kind: SubjectKind = subject.kind
         warnings = self._warnings(as_of)
@@ -132,7 +142,12 @@ class Policy:
         facts, evidence = derive(subject, self._document, detectors, staff_directory)
         warnings = [*warnings, *text_warnings(subject, detectors)]
         detected = detected_labels(subject, evidence) if evidence else []
-        fired = self._engine.fired(facts)
+        return _Prepared(subject, kind, plan, facts, evidence, warnings, detected, detectors)
+
+    def _conclude(self, step: _Prepared, fired: frozenset[str],
+                  platform_capabilities: PlatformCapabilities | None) -> Decision:
+        """The decision from the rules that fired over a prepared subject's facts."""
+        subject, kind, plan, _, evidence, warnings, detected, detectors = step
         if plan.outside_scope is not None and SCOPE_RULE not in fired:
             return self._decision(Outcome.NOT_COVERED, kind, plan.outside_scope,
                                   warnings=warnings, subject=subject,
@@ -204,13 +219,15 @@ class Policy:
         A row that cannot be decided (not a subject, invalid fields, a date outside the
         calendar, an engine fault) gets an `error` decision with its `row`, the message in
         `error` and the problems structured in `error_detail`; the batch goes on.
-        `workers=N` decides chunks of `chunk_size` rows in N processes (same order and
-        results; worth it from tens of thousands of rows). `progress` draws a bar (None: for
-        large batches when standard error is a terminal)."""
-        return list(self.decide_iter(
+        Rows are decided `chunk_size` at a time, each chunk's facts in one engine call (what
+        makes the durable engine fast in bulk); `workers=N` decides the chunks in N processes
+        (same order and results; worth it from tens of thousands of rows). `progress` draws a
+        bar (None: for large batches when standard error is a terminal)."""
+        return list(self._decide_rows(
             progress_bar(subjects, progress, f"deciding ({self.id})"),
-            platform_capabilities=platform_capabilities, as_of=as_of, detectors=detectors,
-            staff_directory=staff_directory, workers=workers, chunk_size=chunk_size))
+            {"platform_capabilities": platform_capabilities, "as_of": as_of,
+             "detectors": detectors, "staff_directory": tuple(staff_directory)},
+            workers, chunk_size, read_ahead=True))
 
     def decide_iter(self, subjects: Iterable[Subject | Mapping[str, Any]], *,
                     platform_capabilities: PlatformCapabilities | None = None,
@@ -218,19 +235,26 @@ class Policy:
                     staff_directory: Iterable[str] = (), workers: int | None = None,
                     chunk_size: int = DEFAULT_CHUNK) -> Iterator[Decision]:
         """`decide_many` as a stream: rows are read as decisions are taken, so memory stays
-        flat at any input size. Same rules: one decision per row, in order."""
+        flat at any input size. Same rules: one decision per row, in order. A list or tuple
+        is decided `chunk_size` rows at a time, like `decide_many`; any other iterable one row
+        at a time, each decision given as soon as its row arrives (a live pipe)."""
+        return self._decide_rows(
+            subjects, {"platform_capabilities": platform_capabilities, "as_of": as_of,
+                       "detectors": detectors, "staff_directory": tuple(staff_directory)},
+            workers, chunk_size, read_ahead=isinstance(subjects, list | tuple))
+
+    def _decide_rows(self, subjects: Iterable[Subject | Mapping[str, Any]],
+                     options: dict[str, Any], workers: int | None, chunk_size: int,
+                     read_ahead: bool) -> Iterator[Decision]:
         if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
                                     or workers < 1):
             raise ValueError(f"`workers` must be a whole number of processes >= 1, "
                              f"not `{workers!r}`")
         if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
             raise ValueError(f"`chunk_size` must be a whole number >= 1, not `{chunk_size!r}`")
-        options: dict[str, Any] = {"platform_capabilities": platform_capabilities,
-                                   "as_of": as_of, "detectors": detectors,
-                                   "staff_directory": tuple(staff_directory)}
         check_options(options)
         if workers is None or workers == 1:
-            return decide_rows(self, subjects, options)
+            return decide_rows(self, subjects, options, chunk=chunk_size if read_ahead else 1)
         return decide_parallel(self, subjects, options, workers, chunk_size)
 
     def decide_frame(self, frame: Any, *, errors: Literal["coerce", "raise"] = "coerce",
@@ -264,6 +288,19 @@ class Policy:
         return Decision(outcome=outcome, policy_id=self.id, policy_version=self.version,
                         kind=kind, reason=reason, engine=self.engine,
                         policy_digest=self._document.digest, **fields)
+
+
+class _Prepared(NamedTuple):
+    """A subject ready for the engine: its facts, and what the decision needs besides."""
+
+    subject: Subject
+    kind: SubjectKind
+    plan: KindPlan
+    facts: Mapping[str, Any]
+    evidence: list[Evidence]
+    warnings: list[str]
+    detected: list[str]
+    detectors: Sequence[Detector] | None
 
 
 def _as_subject(subject: Any) -> Subject:

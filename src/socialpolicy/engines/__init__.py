@@ -28,7 +28,13 @@ class Engine(Protocol):
         """`fired` for each fact, in order: one engine call for a batch where that is faster.
 
         Same length and order as the input. An engine failure raises `EngineError` for the
-        batch; a caller that must keep every row retries the rows one by one with `fired`."""
+        batch; `fire_each` keeps the other facts' answers."""
+        ...
+
+    def fire_each(self, facts: Sequence[Mapping[str, Any]]) -> list[frozenset[str] | Exception]:
+        """`fire_many`, with the exception a fact met (an `EngineError`, a fact lacking a key)
+        in its place instead of raised, so a batch keeps every other fact's answer. Anything
+        that stops the whole call (a caller's own timeout while it waits) still raises."""
         ...
 
 

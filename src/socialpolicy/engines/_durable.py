@@ -72,6 +72,7 @@ WORKER = Worker("socialpolicy-durable")
 BATCH = 256  # facts per worker job: other threads' decisions interleave between jobs
 _REQUESTS = itertools.count(1)
 _HANDLED, _NOT_HANDLED, _OBSERVED = 0, 1, 2
+_NONE: frozenset[str] = frozenset()
 #: The one session of every ruleset. Sessions belong to a ruleset's handle, so the name can be
 #: the same for all; a fact's `id` is unique in the process, which is what retraction finds.
 SESSION = "sp"
@@ -138,42 +139,48 @@ def _after_fork() -> None:
 os.register_at_fork(after_in_child=_after_fork)
 
 
-def _fire(ruleset: _Ruleset, batch: list[tuple[int, str]]) -> list[list[str]]:
-    """Assert each `(request, fact JSON)` in the ruleset's session and list the rules it fired.
+def _fire(ruleset: _Ruleset, batch: list[tuple[int, str]]) -> list[list[str] | EngineError]:
+    """Assert each `(request, fact JSON)` in the ruleset's session and list the rules it fired,
+    or the `EngineError` that fact met (the next fact then runs on a rebuilt ruleset).
 
     Runs on the worker. Each fact's results are all drained, then the fact is retracted, before
     the next fact is asserted: the session holds at most one fact, and none between jobs."""
-    handle = ruleset.open()
-    out: list[list[str]] = []
-    assert_fact, start = _engine.assert_fact, _engine.start_action_for_state
-    complete, retract = _engine.complete_and_start_action, _engine.retract_fact
+    out: list[list[str] | EngineError] = []
     for request, fact in batch:
-        names: list[str] = []
         try:
-            code, state = assert_fact(handle, fact)
-            result = start(handle, state)
-            message = result[1] if result else None
-            while message:
-                # A result is `{"r12":{...}}`: the rule name is the first key.
-                names.append(message[2:message.index('"', 2)])
-                message = complete(handle, state)
-            retracted = retract(handle, _RETRACT % request)[0]
-        except Exception as exc:
-            ruleset.retire()
-            raise EngineError(f"durable_rules failed: {exc}; the ruleset was rebuilt for the "
-                              "next decision") from exc
-        if code != _HANDLED or retracted != _HANDLED:
-            ruleset.retire()  # the engine is not doing what it was built to: start afresh
-            if code == _NOT_HANDLED:
-                raise EngineError("durable_rules matched no rule for the fact, not even the "
-                                  "sentinel: it did not evaluate it")
-            if code != _HANDLED:
-                raise EngineError(f"durable_rules refused the fact (result code {code}"
-                                  f"{', already observed' if code == _OBSERVED else ''})")
-            raise EngineError(f"durable_rules could not retract the fact (result code "
-                              f"{retracted})")
-        out.append(names)
+            out.append(_fire_one(ruleset, request, fact))
+        except EngineError as exc:
+            out.append(exc)
     return out
+
+
+def _fire_one(ruleset: _Ruleset, request: int, fact: str) -> list[str]:
+    handle = ruleset.open()
+    names: list[str] = []
+    try:
+        code, state = _engine.assert_fact(handle, fact)
+        result = _engine.start_action_for_state(handle, state)
+        message = result[1] if result else None
+        while message:
+            # A result is `{"r12":{...}}`: the rule name is the first key.
+            names.append(message[2:message.index('"', 2)])
+            message = _engine.complete_and_start_action(handle, state)
+        retracted = _engine.retract_fact(handle, _RETRACT % request)[0]
+    except Exception as exc:
+        ruleset.retire()
+        raise EngineError(f"durable_rules failed: {exc}; the ruleset was rebuilt for the "
+                          "next decision") from exc
+    if code != _HANDLED or retracted != _HANDLED:
+        ruleset.retire()  # the engine is not doing what it was built to: start afresh
+        if code == _NOT_HANDLED:
+            raise EngineError("durable_rules matched no rule for the fact, not even the "
+                              "sentinel: it did not evaluate it")
+        if code != _HANDLED:
+            raise EngineError(f"durable_rules refused the fact (result code {code}"
+                              f"{', already observed' if code == _OBSERVED else ''})")
+        raise EngineError(f"durable_rules could not retract the fact (result code "
+                          f"{retracted})")
+    return names
 
 
 class _Kind:
@@ -265,15 +272,40 @@ class DurableEngine:
         return frozenset(fired)
 
     def fired(self, facts: Mapping[str, Any]) -> frozenset[str]:
-        return self.fire_many([facts])[0]
+        [result] = self.fire_each([facts])
+        if isinstance(result, Exception):
+            raise result
+        return result
 
     def fire_many(self, facts: Sequence[Mapping[str, Any]]) -> list[frozenset[str]]:
         """`fired` for each fact, in one hop to the worker per `BATCH` facts."""
-        payloads = [self._payload(one) for one in facts]
-        batch = [payload for payload in payloads if payload is not None]
-        names: list[list[str]] = []
+        results = self.fire_each(facts)
+        for result in results:
+            if isinstance(result, Exception):
+                raise result
+        return results  # type: ignore[return-value]  # no exception among them
+
+    def fire_each(self, facts: Sequence[Mapping[str, Any]]) -> list[frozenset[str] | Exception]:
+        """`fired` for each fact, an `EngineError` in the place of a fact it failed on, in one
+        hop to the worker per `BATCH` facts. Every fact is cross-checked."""
+        results: list[frozenset[str] | Exception] = [_NONE] * len(facts)
+        batch: list[tuple[int, tuple[int, str]]] = []
+        for i, one in enumerate(facts):
+            try:
+                payload = self._payload(one)
+            except EngineError as exc:
+                results[i] = exc
+                continue
+            if payload is not None:
+                batch.append((i, payload))
         for start in range(0, len(batch), BATCH):
-            names += WORKER.call(_fire, self._compiled, batch[start:start + BATCH])
-        results = iter(names)
-        return [frozenset() if payload is None else self._check(one, next(results))
-                for one, payload in zip(facts, payloads, strict=True)]
+            part = batch[start:start + BATCH]
+            answers = WORKER.call(_fire, self._compiled, [payload for _, payload in part])
+            for (i, _), names in zip(part, answers, strict=True):
+                try:
+                    if isinstance(names, EngineError):
+                        raise names
+                    results[i] = self._check(facts[i], names)
+                except EngineError as exc:
+                    results[i] = exc
+        return results

@@ -97,3 +97,12 @@ class ReferenceEngine:
 
     def fire_many(self, facts: Sequence[Mapping[str, Any]]) -> list[frozenset[str]]:
         return [self.fired(one) for one in facts]
+
+    def fire_each(self, facts: Sequence[Mapping[str, Any]]) -> list[frozenset[str] | Exception]:
+        results: list[frozenset[str] | Exception] = []
+        for one in facts:
+            try:
+                results.append(self.fired(one))
+            except Exception as exc:
+                results.append(exc)
+        return results
