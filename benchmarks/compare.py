@@ -65,6 +65,9 @@ MISINFORMATION = {"misinformation", "disinformation", "emerging_health_threat"}
 def hand_written(labels: frozenset[str], channel: str, out_of_hours: bool, prior: int,
                  can: frozenset[str]) -> tuple[str, set[str]]:
     fired = set()
+    if channel == "direct_message" and "personal_details" in labels:
+        fired.add("personal-details-in-direct-message")  # invited there: no house-rule breach
+        labels = labels - {"personal_details"}
     if channel in ("comment", "reply"):
         fired.add("respond-to-comments")
     elif channel == "mention":
@@ -190,6 +193,9 @@ def main() -> int:
     parser.add_argument("--subjects", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--kept", type=int, default=100_000)
+    parser.add_argument("--throughput-only", action="store_true",
+                        help="stop after the throughput table (skip latency, workers, load, "
+                             "import and memory)")
     args = parser.parse_args()
 
     import cedarpy
@@ -262,6 +268,12 @@ def main() -> int:
         median = statistics.median(samples)
         say(f"| {name} | {args.subjects / median:,.0f} | {median / args.subjects * 1e6:.1f} "
               f"| {median / base:.1f}x |")
+    cedar = statistics.median(times["Cedar via cedarpy, is_authorized per call"])
+    say("\nsocialpolicy vs Cedar per call (`is_authorized`), same run: " + ", ".join(
+        f"{name.removeprefix('socialpolicy ')} {cedar / statistics.median(times[name]):.1f}x"
+        for name in times if name.startswith("socialpolicy ") and "alone" not in name))
+    if args.throughput_only:
+        return 1 if disagreements else 0
 
     say("\nlatency per decision, each timed on its own (microseconds, wall clock)\n")
     say("| configuration | p50 | p99 |")

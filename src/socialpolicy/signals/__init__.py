@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from operator import attrgetter
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from ..decision import Evidence
 from ..errors import DetectorError
@@ -178,35 +179,67 @@ def check_detectors(detectors: Sequence[Detector]) -> None:
                                     "`fact.<name>` from the vocabulary")
 
 
+class _Step(NamedTuple):
+    """One detector reading one field: what `detect` runs, worked out once per detector list."""
+
+    name: str
+    find: Callable[[Text, DetectionContext], Iterable[Span]]
+    path: str
+    get: Callable[[Subject], Any]
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Reads:
+    steps: tuple[_Step, ...]  # in the order detectors and their targets are listed
+    paths: tuple[str, ...]  # every field read, sorted (for `text_warnings`)
+
+
+def _reads(kind: SubjectKind, detectors: Sequence[Detector]) -> _Reads:
+    """What `detectors` read in a subject of `kind`: built-in detectors are worked out once."""
+    if detectors is DEFAULT_DETECTORS:
+        return _DEFAULT_READS[kind]
+    return _build_reads(kind, detectors)
+
+
+def _build_reads(kind: SubjectKind, detectors: Sequence[Detector]) -> _Reads:
+    steps = []
+    for detector in detectors:
+        # A TextDetector's function is called directly: one call less per field.
+        find = (detector.function if type(detector) is TextDetector
+                else detector.find)
+        for (target_kind, path), key in detector.targets.items():
+            if target_kind == kind:
+                steps.append(_Step(detector.name, find, path, attrgetter(path), key))
+    return _Reads(tuple(steps), tuple(sorted({step.path for step in steps})))
+
+
+_DEFAULT_READS = {kind: _build_reads(kind, DEFAULT_DETECTORS) for kind in TEXT_FIELDS}
+
+
 def detect(subject: Subject, detectors: Sequence[Detector],
            context: DetectionContext) -> list[Evidence]:
     """Run every detector on the fields it reads; each field is normalised once."""
-    kind = subject.kind
-    texts: dict[str, Text] = {}
+    texts: dict[str, Text | None] = {}
     evidence: list[Evidence] = []
-    for detector in detectors:
-        for (target_kind, path), key in detector.targets.items():
-            if target_kind != kind:
-                continue
-            value = field_value(subject, path)
-            if not value:
-                continue
-            text = texts.get(path)
-            if text is None:
-                text = texts[path] = normalise(value[:MAX_TEXT_CHARS])
-            for start, end in detector.find(text, context):
-                first, last = text.span(start, end)
-                evidence.append(Evidence(detector.name, path, first, last, value[first:last],
-                                         key))
+    for name, find, path, get, key in _reads(subject.kind, detectors).steps:
+        if path in texts:
+            text = texts[path]
+        else:
+            value = get(subject)
+            text = texts[path] = normalise(value[:MAX_TEXT_CHARS]) if value else None
+        if text is None:
+            continue
+        for start, end in find(text, context):
+            first, last = text.span(start, end)
+            evidence.append(Evidence(name, path, first, last, text.original[first:last], key))
     return evidence
 
 
 def text_warnings(subject: Subject, detectors: Sequence[Detector] | None = None) -> list[str]:
     """A warning for each text field the detectors read only in part (over MAX_TEXT_CHARS)."""
-    paths = {path for detector in (DEFAULT_DETECTORS if detectors is None else detectors)
-             for kind, path in detector.targets if kind == subject.kind}
     warnings = []
-    for path in sorted(paths):
+    for path in _reads(subject.kind, DEFAULT_DETECTORS if detectors is None else detectors).paths:
         value = field_value(subject, path)
         if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
             warnings.append(
@@ -215,30 +248,60 @@ def text_warnings(subject: Subject, detectors: Sequence[Detector] | None = None)
     return warnings
 
 
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """A kind's facts before reading a subject: every key in its place, labels and derived
+    facts false, and how to fill in the rest."""
+
+    facts: Facts
+    labels: dict[str, str]  # label -> its fact key
+    fields: tuple[tuple[str, Callable[[Subject], Any], bool], ...]  # key, getter, presence only
+    either: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _template(kind: SubjectKind) -> _Template:
+    facts: Facts = {"kind": kind}
+    labels = {label: f"label.{label}" for label in sorted(LABELS[kind])}
+    facts.update(dict.fromkeys(labels.values(), False))
+    fields = tuple((f"field.{path}", attrgetter(path), spec.type == "present")
+                   for path, spec in CONDITION_FIELDS[kind].items())
+    facts.update(dict.fromkeys((key for key, _, _ in fields), None))
+    facts.update(dict.fromkeys((f"fact.{name}" for name in DERIVED_FACTS[kind]), False))
+    return _Template(facts, labels, fields,
+                     tuple((key, parts) for key, parts in _EITHER.items() if key in facts))
+
+
+_TEMPLATES = {kind: _template(kind) for kind in LABELS}
+
+
 def derive(subject: Subject, doc: PolicyDocument, detectors: Sequence[Detector] | None = None,
            staff_directory: Iterable[str] = ()) -> tuple[Facts, list[Evidence]]:
     """The flat facts for `subject` under `doc`, keyed as conditions address them, and the
     evidence behind every label or fact a detector set."""
-    kind = subject.kind
-    facts: Facts = {"kind": kind}
-    for label in sorted(LABELS[kind]):
-        facts[f"label.{label}"] = label in subject.labels
-    for path, spec in CONDITION_FIELDS[kind].items():
-        value = field_value(subject, path)
-        facts[f"field.{path}"] = (value is not None) if spec.type == "present" else value
-    for name in DERIVED_FACTS[kind]:
-        facts[f"fact.{name}"] = False
+    template = _TEMPLATES[subject.kind]
+    facts = template.facts.copy()
+    keys = template.labels
+    for label in subject.labels:
+        key = keys.get(label)
+        if key is not None:
+            facts[key] = True
+    for field_key, get, present in template.fields:
+        value = get(subject)
+        facts[field_key] = (value is not None) if present else value
     if isinstance(subject, Comment):
         hours = doc.working_hours
         facts["fact.out_of_hours"] = bool(hours and not hours.is_working_time(subject.posted_at))
-    context = DetectionContext(doc.names, doc.disclaimers, tuple(staff_directory),
-                               doc.public_contacts)
-    evidence = detect(subject, DEFAULT_DETECTORS if detectors is None else detectors, context)
+    if detectors is None:
+        detectors = DEFAULT_DETECTORS
+    evidence: list[Evidence] = []
+    if detectors:
+        context = DetectionContext(doc.names, doc.disclaimers, tuple(staff_directory),
+                                   doc.public_contacts)
+        evidence = detect(subject, detectors, context)
     for item in evidence:  # a detected label adds to the caller's; it never removes one
         facts[item.fact] = True
-    for key, parts in _EITHER.items():
-        if key in facts:
-            facts[key] = any(facts[part] for part in parts)
+    for key, parts in template.either:
+        facts[key] = any(facts[part] for part in parts)
     if isinstance(subject, StaffPost):
         _capacity.capacity_facts(subject, facts, evidence, doc.employer_names,
                                  {w.id: w.text for w in doc.prescribed_wordings.values()})

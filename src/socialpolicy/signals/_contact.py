@@ -29,6 +29,11 @@ _REFERENCE_BEFORE = re.compile(
     r"membership|ticket|serial|batch|lot|complaint|crime|job|customer|patient\s+id)"
     r"(?:\s*(?:no|number|num|id|ref|reference)\b\.?)?(?:\s+(?:is|was))?\s*[:#.]?\s*$")
 _WINDOW = 32
+# A phone or NHS number holds at least ten digits, an address three (a house number and a
+# postcode's two); most comments hold fewer, and counting them (anchored, possessive: one pass)
+# is far cheaper than running a finder's pattern over the text.
+_TEN_DIGITS = re.compile(r"(?:[^0-9]*+[0-9]){10}")
+_THREE_DIGITS = re.compile(r"(?:[^0-9]*+[0-9]){3}")
 
 
 def _introduced_as_reference(folded: str, start: int) -> bool:
@@ -67,6 +72,8 @@ def _inside(spans: list[Span], start: int) -> bool:
 def phone_candidates(text: Text) -> Iterator[tuple[int, int, str]]:
     """Every UK number written in full (service numbers too), with its national digits:
     what "a phone number is present" means. Not inside a web address, not an ISBN."""
+    if _TEN_DIGITS.match(text.kept) is None:
+        return
     urls: list[Span] | None = None
     for m in _PHONE.finditer(text.kept):
         if urls is None:
@@ -120,7 +127,9 @@ def emails(text: Text, context: DetectionContext | None = None) -> Iterator[Span
     """Email addresses, plain, with `[at]` and `[dot]`, or `name at gmail dot com`; not at
     one of the organisation's own domains."""
     folded = text.folded
-    if "@" not in folded and "at" not in folded:
+    # Every form needs `@`, a bracketed `[at]`/`(at)`, or a spoken ` dot `.
+    if ("@" not in folded and "at]" not in folded and "at)" not in folded
+            and " dot " not in folded):
         return
     domains = _public(context.contacts)[2] if context else frozenset()
     found = [*_EMAIL.finditer(folded)]
@@ -158,6 +167,8 @@ def nhs_numbers(text: Text, _context: object = None) -> Iterator[Span]:
     About one random ten-digit number in eleven passes the check digit, so a US number
     (`212-384-5000`) needs more than the digit to count."""
     folded = text.folded
+    if _TEN_DIGITS.match(folded) is None:
+        return
     urls: list[Span] | None = None
     for m in _NHS_NUMBER.finditer(folded):
         digits = m.group(1) + m.group(3) + m.group(4)
@@ -216,6 +227,8 @@ def address_candidates(text: Text) -> Iterator[tuple[int, int, bool, str]]:
     word (`Road`, `St.Giles`) unless every word is capitalised and a comma comes before the
     town (`12 Kingsway, Hove, BN3 2FR`)."""
     folded = text.folded
+    if _THREE_DIGITS.match(folded) is None:
+        return
     for m in _ADDRESS.finditer(folded):
         body = folded[m.start():m.start(1)]
         names = _WORDS.findall(body)
