@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from .conditions import atoms, to_ir
 from .decision import Action, Citation, Finding
 from .policy.model import ActionSpec, PolicyDocument, Rule
+from .signals import evidence_keys
 from .vocab import DEFAULT_PLATFORM_CAPABILITIES, Capability, Outcome, SubjectKind, severity
 
 _NEEDS: dict[Outcome, Capability] = {Outcome.HIDE: "hide", Outcome.DELETE: "delete"}
@@ -42,6 +43,7 @@ class Variant:
 class RulePlan:
     rule: Rule
     keys: tuple[str, ...]  # fact keys the rule reads: the evidence it can rest on
+    evidence: frozenset[str]  # the keys of the evidence it rests on (parts of derived facts too)
     needed: Capability | None  # what its outcome needs the platform to allow (comments only)
     plain: Variant  # the platform allows it
     unavailable: Variant  # it does not: the fallback, or the rule as is with a warning
@@ -68,6 +70,15 @@ class Combined:
     warnings: tuple[str, ...]
     respond_days: int | None
     findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A fired set of rules on a platform: the combination, and each fired rule's evidence
+    keys in finding order. Memoised per (kind, fired ids, platform capabilities)."""
+
+    combined: Combined
+    evidence: tuple[frozenset[str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +110,31 @@ class PolicyPlan:
         for kind, name in kind_names.items():
             self.kinds[kind] = self._kind(document, kind, name)  # type: ignore[arg-type]
         self._memo: dict[tuple[Variant, ...], Combined] = {}
+        self._resolved: dict[tuple[str, frozenset[str], frozenset[Capability]],
+                             Resolved | None] = {}
         self._memo_lock = threading.Lock()
+
+    def resolve(self, kind: SubjectKind, fired: frozenset[str],
+                capabilities: frozenset[Capability]) -> Resolved | None:
+        """What the rules in `fired` decide together on a platform with `capabilities`;
+        None when no rule of the kind fired (the default applies). Memoised: a batch fires the
+        same few sets again and again, and this skips filtering and combining them."""
+        key = (kind, fired, capabilities)
+        resolved = self._resolved.get(key, False)
+        if resolved is not False:
+            return resolved  # type: ignore[return-value]
+        plans = [rule for rule in self.kinds[kind].rules if rule.rule.id in fired]
+        if plans:
+            combined = self.combine(
+                kind, tuple(rule.variant(capabilities) for rule in plans),
+                tuple(r.respond_days for r in plans if r.respond_days))
+            resolved = Resolved(combined, tuple(rule.evidence for rule in plans))
+        else:
+            resolved = None
+        with self._memo_lock:
+            if len(self._resolved) < _MEMO_LIMIT:
+                self._resolved[key] = resolved
+        return resolved
 
     def citations(self, clause_ids: Iterable[str]) -> tuple[Citation, ...]:
         """The cited clauses, once each, in document order."""
@@ -154,6 +189,7 @@ class PolicyPlan:
     def _rule(self, rule: Rule) -> RulePlan:
         citations = self.citations(rule.cites)
         keys = tuple(atom["key"] for atom in atoms(to_ir(rule.when)))
+        evidence = evidence_keys(keys)
 
         def finding(outcome: Outcome, specs: tuple[ActionSpec, ...]) -> Finding:
             actions = tuple(Action(s.kind, s.target, s.detail, citations) for s in specs)
@@ -163,13 +199,13 @@ class PolicyPlan:
         needed = _NEEDS.get(rule.outcome) if rule.applies_to == "comment" else None
         fallback = rule.if_unavailable
         if needed is None:
-            return RulePlan(rule, keys, None, plain, plain, plain, None,
+            return RulePlan(rule, keys, evidence, None, plain, plain, plain, None,
                             rule.respond_within_working_days)
         if fallback is None:
             unavailable = Variant(plain.finding, f"rule `{rule.id}` says {rule.outcome}, which "
                                   "the platform does not allow for comments; the rule gives no "
                                   "alternative")
-            return RulePlan(rule, keys, needed, plain, unavailable, unavailable, None,
+            return RulePlan(rule, keys, evidence, needed, plain, unavailable, unavailable, None,
                             rule.respond_within_working_days)
         instead = finding(fallback.outcome, (*rule.actions, *fallback.actions))
         still = _NEEDS.get(fallback.outcome)
@@ -178,7 +214,8 @@ class PolicyPlan:
         neither = Variant(instead, f"rule `{rule.id}`: the platform can neither {needed} nor "
                           f"{still} this comment; {fallback.outcome} it by other means",
                           rule.outcome, stand_ins)
-        return RulePlan(rule, keys, needed, plain, Variant(instead, None, rule.outcome, stand_ins),
+        return RulePlan(rule, keys, evidence, needed, plain,
+                        Variant(instead, None, rule.outcome, stand_ins),
                         neither, still, rule.respond_within_working_days)
 
 

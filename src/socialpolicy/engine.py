@@ -27,7 +27,6 @@ from .signals import (
     check_detectors,
     derive,
     detected_labels,
-    evidence_for,
     text_warnings,
 )
 from .subjects import AccountRequest, Comment, StaffPost, Subject, subject_adapter
@@ -140,7 +139,9 @@ class Policy:
         if detectors is not None:
             check_detectors(detectors)
         facts, evidence = derive(subject, self._document, detectors, staff_directory)
-        warnings = [*warnings, *text_warnings(subject, detectors)]
+        long_texts = text_warnings(subject, detectors)
+        if long_texts:
+            warnings = [*warnings, *long_texts]
         detected = detected_labels(subject, evidence) if evidence else []
         return _Prepared(subject, kind, plan, facts, evidence, warnings, detected, detectors)
 
@@ -152,31 +153,32 @@ class Policy:
             return self._decision(Outcome.NOT_COVERED, kind, plan.outside_scope,
                                   warnings=warnings, subject=subject,
                                   detectors=detectors)
-        fired_plans = [rule for rule in plan.rules if rule.rule.id in fired]
-        if not fired_plans:
+        resolved = self._plan.resolve(
+            kind, fired, self._plan.capabilities(subject.platform, platform_capabilities))
+        if resolved is None:
             assert plan.default_outcome is not None
             return self._decision(plan.default_outcome, kind, plan.default_reason,
                                   citations=list(plan.default_citations),
                                   warnings=warnings + list(plan.default_warnings),
                                   detected=detected, subject=subject, detectors=detectors)
-        capabilities = self._plan.capabilities(subject.platform, platform_capabilities)
-        chosen = tuple(rule.variant(capabilities) for rule in fired_plans)
-        combined = self._plan.combine(
-            kind, chosen, tuple(r.respond_days for r in fired_plans if r.respond_days))
-        findings = list(combined.findings)
+        combined = resolved.combined
         if evidence:
-            findings = [_with_evidence(f, evidence_for(r.keys, evidence))
-                        for f, r in zip(findings, fired_plans, strict=True)]
+            findings = [_with_evidence(f, [e for e in evidence if e.fact in keys])
+                        for f, keys in zip(combined.findings, resolved.evidence, strict=True)]
+        else:
+            findings = list(combined.findings)
         respond_by = None
         hours = self._document.working_hours
         if combined.respond_days and hours is not None and not isinstance(subject,
                                                                            AccountRequest):
             respond_by = hours.add_working_days(subject.posted_at, combined.respond_days)
-        return self._decision(
-            combined.outcome, kind, combined.reason, actions=list(combined.actions),
-            citations=list(combined.citations), findings=findings, respond_by=respond_by,
-            warnings=warnings + list(combined.warnings) if combined.warnings else warnings,
-            detected=detected, subject=subject, detectors=detectors)
+        return Decision(
+            combined.outcome, self._document.id, self._document.version, kind, combined.reason,
+            list(combined.actions), list(combined.citations), findings, respond_by,
+            warnings + list(combined.warnings) if combined.warnings else warnings,
+            self._engine.name, detected=detected, policy_digest=self._document.digest,
+            subject_id=subject.id, subject=subject,
+            detectors=None if detectors is None else tuple(detectors))
 
     def explain(self, subject: Subject | Mapping[str, Any], **options: Any) -> Explanation:
         """The decision plus, for every rule of the subject's kind, whether it fired and which
@@ -303,7 +305,12 @@ class _Prepared(NamedTuple):
     detectors: Sequence[Detector] | None
 
 
+_SUBJECT_TYPES = frozenset({Comment, StaffPost, AccountRequest})
+
+
 def _as_subject(subject: Any) -> Subject:
+    if type(subject) in _SUBJECT_TYPES:
+        return cast(Subject, subject)
     if isinstance(subject, Comment | StaffPost | AccountRequest):
         return subject
     if isinstance(subject, Mapping):

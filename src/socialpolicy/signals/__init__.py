@@ -34,6 +34,7 @@ __all__ = [
     "derive",
     "detected_labels",
     "evidence_for",
+    "evidence_keys",
     "normalise",
     "text_warnings",
 ]
@@ -314,10 +315,17 @@ def detected_labels(subject: Subject, evidence: Iterable[Evidence]) -> list[str]
                    if item.fact.startswith("label.")} - subject.labels)
 
 
-def evidence_for(keys: Iterable[str], evidence: list[Evidence]) -> list[Evidence]:
-    """The evidence behind any of the given fact or label keys."""
+def evidence_keys(keys: Iterable[str]) -> frozenset[str]:
+    """The fact keys whose evidence stands behind any of `keys`: the keys themselves and the
+    parts of any derived fact among them."""
     wanted = set(keys)
     for key, parts in (*_EITHER.items(), *_capacity.EVIDENCE_PARTS.items()):
         if key in wanted:
             wanted.update(parts)
+    return frozenset(wanted)
+
+
+def evidence_for(keys: Iterable[str], evidence: list[Evidence]) -> list[Evidence]:
+    """The evidence behind any of the given fact or label keys."""
+    wanted = evidence_keys(keys)
     return [item for item in evidence if item.fact in wanted]
