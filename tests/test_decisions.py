@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 import socialpolicy as sp
 from socialpolicy.vocab import Outcome
 
-from .conftest import comment, staff_post
+from .conftest import FIXTURES, comment, staff_post
 
 
 def test_most_severe_outcome_wins_and_cites_every_rule(mini: sp.Policy) -> None:
@@ -100,6 +101,21 @@ def test_review_date_warning(mini: sp.Policy) -> None:
     late = mini.decide(comment(), as_of=date(2027, 1, 2))
     assert late.warnings == ["the mini_council policy passed its review date (2027-01-01); "
                              "check it is still current"]
+
+
+@pytest.mark.parametrize(("days_ago", "warned"), [(0, False), (1, True)])
+def test_review_date_judged_on_todays_local_date(tmp_path: Path, engine: str, days_ago: int,
+                                                 warned: bool) -> None:
+    """Without `as_of`, a policy whose review date is today is current; one that was
+    reviewable yesterday is not."""
+    review = (date.today() - timedelta(days=days_ago)).isoformat()
+    text = (FIXTURES / "mini.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "mini.yaml"
+    path.write_text(text.replace('review: "2027-01-01"', f'review: "{review}"'), "utf-8")
+    policy = sp.load_policy(path, engine=engine)  # type: ignore[arg-type]
+    warnings = policy.decide(comment()).warnings
+    assert warnings == ([f"the mini_council policy passed its review date ({review}); check it "
+                         "is still current"] if warned else [])
 
 
 def test_decide_many_keeps_every_row_in_order(mini: sp.Policy) -> None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
@@ -52,6 +53,7 @@ class Policy:
         self._review_warning = None if document.review is None else (
             f"the {document.id} policy passed its review date ({document.review.isoformat()}); "
             "check it is still current")
+        self._review_passed_at = _midnight_after(document.review)
 
     # ---- what the policy is -----------------------------------------------------------------
 
@@ -277,9 +279,15 @@ class Policy:
 
     def _warnings(self, as_of: date | None) -> list[str]:
         review = self._document.review
-        if review is not None and (as_of or date.today()) > review:
-            return [cast(str, self._review_warning)]
-        return []
+        if review is None:
+            return []
+        if as_of is not None:
+            passed = as_of > review
+        elif self._review_passed_at is not None:
+            passed = time.time() >= self._review_passed_at
+        else:
+            passed = date.today() > review
+        return [cast(str, self._review_warning)] if passed else []
 
     def _decision(self, outcome: Outcome, kind: SubjectKind | None, reason: str,
                   subject: Subject | None = None, detectors: Sequence[Detector] | None = None,
@@ -303,6 +311,17 @@ class _Prepared(NamedTuple):
     warnings: list[str]
     detected: list[str]
     detectors: Sequence[Detector] | None
+
+
+def _midnight_after(day: date | None) -> float | None:
+    """The moment local time reaches the day after `day`: `date.today() > day` from then on,
+    so a decision reads the clock instead of building today's date."""
+    if day is None:
+        return None
+    try:
+        return time.mktime((day + timedelta(days=1)).timetuple())
+    except (OverflowError, ValueError):
+        return None  # beyond the clock's range: compare dates instead
 
 
 _SUBJECT_TYPES = frozenset({Comment, StaffPost, AccountRequest})

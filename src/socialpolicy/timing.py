@@ -60,7 +60,7 @@ class WorkingHours:
     def clock_start(self, received: datetime) -> datetime:
         """When the response clock starts: at receipt in working time, else the next opening."""
         local = self.local(received)
-        if self.is_working_time(local):
+        if self.is_working_day(local.date()) and self.start <= local.time() < self.end:
             return local
         day = local.date()
         if not (self.is_working_day(day) and local.time() < self.start):
@@ -71,7 +71,7 @@ class WorkingHours:
         """`days` working days after the clock starts, at the same time of day."""
         start = self.clock_start(received)
         day = _working_days_after(self, start.date(), days)
-        return datetime.combine(day, start.timetz().replace(tzinfo=None), tzinfo=self._zone)
+        return datetime.combine(day, start.time(), tzinfo=self._zone)
 
 
 # Memoised per calendar day: a batch of decisions asks about the same few dates again and again.

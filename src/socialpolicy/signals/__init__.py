@@ -146,10 +146,22 @@ DEFAULT_DETECTORS: tuple[Detector, ...] = (
 )
 
 
+_private: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
+
+
 def _private_staff(context: DetectionContext) -> tuple[str, ...]:
-    """The staff directory less the names the policy publishes as public contacts."""
-    public = context.contacts.names
-    return tuple(s for s in context.staff if s not in public) if public else context.staff
+    """The staff directory less the names the policy publishes as public contacts; the last
+    answer is kept (by identity), since a batch asks it for every row."""
+    global _private
+    public, staff = context.contacts.names, context.staff
+    if not public:
+        return staff
+    last = _private
+    if last[0] is staff and last[1] is public:
+        return last[2]
+    private = tuple(s for s in staff if s not in public)
+    _private = (staff, public, private)
+    return private
 
 
 def check_detectors(detectors: Sequence[Detector]) -> None:
@@ -185,15 +197,16 @@ class _Step(NamedTuple):
 
     name: str
     find: Callable[[Text, DetectionContext], Iterable[Span]]
+    field: int  # index into `_Reads.paths`
     path: str
-    get: Callable[[Subject], Any]
     key: str
 
 
 @dataclass(frozen=True, slots=True)
 class _Reads:
     steps: tuple[_Step, ...]  # in the order detectors and their targets are listed
-    paths: tuple[str, ...]  # every field read, sorted (for `text_warnings`)
+    paths: tuple[str, ...]  # every field read, in the order first read
+    getters: tuple[Callable[[Subject], Any], ...]  # one per path
 
 
 def _reads(kind: SubjectKind, detectors: Sequence[Detector]) -> _Reads:
@@ -205,14 +218,16 @@ def _reads(kind: SubjectKind, detectors: Sequence[Detector]) -> _Reads:
 
 def _build_reads(kind: SubjectKind, detectors: Sequence[Detector]) -> _Reads:
     steps = []
+    paths: dict[str, int] = {}
     for detector in detectors:
         # A TextDetector's function is called directly: one call less per field.
         find = (detector.function if type(detector) is TextDetector
                 else detector.find)
         for (target_kind, path), key in detector.targets.items():
             if target_kind == kind:
-                steps.append(_Step(detector.name, find, path, attrgetter(path), key))
-    return _Reads(tuple(steps), tuple(sorted({step.path for step in steps})))
+                index = paths.setdefault(path, len(paths))
+                steps.append(_Step(detector.name, find, index, path, key))
+    return _Reads(tuple(steps), tuple(paths), tuple(attrgetter(path) for path in paths))
 
 
 _DEFAULT_READS = {kind: _build_reads(kind, DEFAULT_DETECTORS) for kind in TEXT_FIELDS}
@@ -221,14 +236,12 @@ _DEFAULT_READS = {kind: _build_reads(kind, DEFAULT_DETECTORS) for kind in TEXT_F
 def detect(subject: Subject, detectors: Sequence[Detector],
            context: DetectionContext) -> list[Evidence]:
     """Run every detector on the fields it reads; each field is normalised once."""
-    texts: dict[str, Text | None] = {}
+    reads = _reads(subject.kind, detectors)
+    texts = [normalise(value[:MAX_TEXT_CHARS]) if (value := get(subject)) else None
+             for get in reads.getters]
     evidence: list[Evidence] = []
-    for name, find, path, get, key in _reads(subject.kind, detectors).steps:
-        if path in texts:
-            text = texts[path]
-        else:
-            value = get(subject)
-            text = texts[path] = normalise(value[:MAX_TEXT_CHARS]) if value else None
+    for name, find, field_index, path, key in reads.steps:
+        text = texts[field_index]
         if text is None:
             continue
         for start, end in find(text, context):
@@ -240,7 +253,8 @@ def detect(subject: Subject, detectors: Sequence[Detector],
 def text_warnings(subject: Subject, detectors: Sequence[Detector] | None = None) -> list[str]:
     """A warning for each text field the detectors read only in part (over MAX_TEXT_CHARS)."""
     warnings = []
-    for path in _reads(subject.kind, DEFAULT_DETECTORS if detectors is None else detectors).paths:
+    reads = _reads(subject.kind, DEFAULT_DETECTORS if detectors is None else detectors)
+    for path in sorted(reads.paths):
         value = field_value(subject, path)
         if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
             warnings.append(
@@ -275,6 +289,22 @@ def _template(kind: SubjectKind) -> _Template:
 _TEMPLATES = {kind: _template(kind) for kind in LABELS}
 
 
+_last_context: tuple[PolicyDocument | None, tuple[str, ...], DetectionContext] = (
+    None, (), DetectionContext())
+
+
+def _context(doc: PolicyDocument, staff: tuple[str, ...]) -> DetectionContext:
+    """What detectors may know under `doc`; the last one is kept (by identity), since a batch
+    decides every row under the same policy and directory."""
+    global _last_context
+    last = _last_context
+    if last[0] is doc and last[1] is staff:
+        return last[2]
+    context = DetectionContext(doc.names, doc.disclaimers, staff, doc.public_contacts)
+    _last_context = (doc, staff, context)
+    return context
+
+
 def derive(subject: Subject, doc: PolicyDocument, detectors: Sequence[Detector] | None = None,
            staff_directory: Iterable[str] = ()) -> tuple[Facts, list[Evidence]]:
     """The flat facts for `subject` under `doc`, keyed as conditions address them, and the
@@ -296,9 +326,7 @@ def derive(subject: Subject, doc: PolicyDocument, detectors: Sequence[Detector] 
         detectors = DEFAULT_DETECTORS
     evidence: list[Evidence] = []
     if detectors:
-        context = DetectionContext(doc.names, doc.disclaimers, tuple(staff_directory),
-                                   doc.public_contacts)
-        evidence = detect(subject, detectors, context)
+        evidence = detect(subject, detectors, _context(doc, tuple(staff_directory)))
     for item in evidence:  # a detected label adds to the caller's; it never removes one
         facts[item.fact] = True
     for key, parts in template.either:

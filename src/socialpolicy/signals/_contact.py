@@ -29,11 +29,9 @@ _REFERENCE_BEFORE = re.compile(
     r"membership|ticket|serial|batch|lot|complaint|crime|job|customer|patient\s+id)"
     r"(?:\s*(?:no|number|num|id|ref|reference)\b\.?)?(?:\s+(?:is|was))?\s*[:#.]?\s*$")
 _WINDOW = 32
-# A phone or NHS number holds at least ten digits, an address three (a house number and a
-# postcode's two); most comments hold fewer, and counting them (anchored, possessive: one pass)
-# is far cheaper than running a finder's pattern over the text.
+# A phone or NHS number holds at least ten digits; most comments hold fewer, and counting them
+# (anchored, possessive: one pass) is far cheaper than running a finder's pattern over the text.
 _TEN_DIGITS = re.compile(r"(?:[^0-9]*+[0-9]){10}")
-_THREE_DIGITS = re.compile(r"(?:[^0-9]*+[0-9]){3}")
 
 
 def _introduced_as_reference(folded: str, start: int) -> bool:
@@ -210,6 +208,9 @@ _ADDRESS = re.compile(
     r"[0-9]{1,4}(?:st|nd|rd|th|[a-z])?(?:-[0-9]{1,4}[a-z]?)?"
     r"(?:[\s,.&()/]{1,4}[a-z][a-z'\-]{0,30}){1,12}?"
     rf"[\s,.&()/]{{1,4}}({_POSTCODE})(?![a-z0-9])")
+# How every postcode ends, so how every address ends: a pattern that starts with a digit is
+# scanned for quickly, and most text holding digits holds no postcode.
+_POSTCODE_END = re.compile(r"[0-9][abd-hjlnp-uw-z]{2}(?![a-z0-9])")
 _WORDS = re.compile(r"[a-z][a-z'\-]*")
 _SPACE = re.compile(r"\s+")
 
@@ -227,7 +228,7 @@ def address_candidates(text: Text) -> Iterator[tuple[int, int, bool, str]]:
     word (`Road`, `St.Giles`) unless every word is capitalised and a comma comes before the
     town (`12 Kingsway, Hove, BN3 2FR`)."""
     folded = text.folded
-    if _THREE_DIGITS.match(folded) is None:
+    if _POSTCODE_END.search(folded) is None:
         return
     for m in _ADDRESS.finditer(folded):
         body = folded[m.start():m.start(1)]

@@ -105,6 +105,36 @@ def _directory(staff: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], ...]]
     return {first: tuple(sorted(names, key=len, reverse=True)) for first, names in index.items()}
 
 
+# Two words of a handle run together (`PriyaShah`, `McDonald`, `Ward7`): where `words` splits
+# inside a run of letters and digits.
+_INNER_SPLIT = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]|[A-Za-z][0-9]|[0-9][A-Za-z]")
+_RUN = re.compile(r"[A-Za-z0-9]+")
+_last: tuple[tuple[str, ...], dict[str, tuple[tuple[str, ...], ...]]] = ((), {})
+
+
+def _index(staff: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """`_directory(staff)`, remembering the last directory by identity: a batch passes the
+    same tuple for every row, and hashing a long directory per row would cost more than
+    reading the text."""
+    global _last
+    last = _last
+    if last[0] is staff:
+        return last[1]
+    index = _directory(staff)
+    _last = (staff, index)
+    return index
+
+
+def _may_name(kept: str, index: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
+    """False when no word of the text can start a name: every name starts with a word (or
+    words run together) of the directory's first words and titles. Without a run-together
+    word, each run of letters and digits is one word, so a set test settles it."""
+    if _INNER_SPLIT.search(kept):
+        return True
+    runs = _RUN.findall(kept)
+    return not index.keys().isdisjoint("\n".join(runs).lower().split("\n"))
+
+
 def _match_name(name: tuple[str, ...], tokens: list[tuple[str, int, int]], i: int,
                 kept: str) -> list[int] | None:
     """Where each of the name's words starts, if they start at token i, and the end. A word
@@ -135,8 +165,13 @@ def staff_names(text: Text, staff: tuple[str, ...]) -> Iterator[Span]:
     """
     if not staff:
         return
-    index = _directory(staff)
-    kept = text.kept
+    index = _index(staff)
+    if _may_name(text.kept, index):
+        yield from _scan_names(text.kept, index)
+
+
+def _scan_names(kept: str, index: dict[str, tuple[tuple[str, ...], ...]]) -> Iterator[Span]:
+    """Every name of `index` in `kept`, word by word (`staff_names` without its pre-check)."""
     tokens = words(kept)
     strict = kept != kept.lower()
     i = 0
