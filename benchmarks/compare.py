@@ -193,6 +193,9 @@ def main() -> int:
     parser.add_argument("--subjects", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--kept", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=400_000,
+                        help="rows for the decide_many workers=1 vs workers=2 table: big "
+                             "enough that two workers' start-up is a small part of it")
     parser.add_argument("--throughput-only", action="store_true",
                         help="stop after the throughput table (skip latency, workers, load, "
                              "import and memory)")
@@ -288,11 +291,13 @@ def main() -> int:
             cuts = statistics.quantiles(samples, n=100)
             say(f"| socialpolicy {name}, detectors {label} | {cuts[49]:.1f} | {cuts[98]:.1f} |")
 
-    batch = list(itertools.islice(itertools.cycle(subjects), 4 * args.subjects))
+    batch = list(itertools.islice(itertools.cycle(subjects), args.batch))
     say(f"\ndecide_many over {len(batch)} comments (reference, detectors on), including "
         "worker start-up; CPU seconds of this process and of its workers\n")
-    say("| workers | wall s | this process CPU s | workers CPU s | decisions/s (wall) |")
-    say("|---:|---:|---:|---:|---:|")
+    say("| workers | wall s | this process CPU s | workers CPU s | decisions/s (wall) | "
+        "speed-up |")
+    say("|---:|---:|---:|---:|---:|---:|")
+    single = 0.0
     for workers in (None, 2):
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         start, own = time.perf_counter(), time.process_time()
@@ -300,8 +305,9 @@ def main() -> int:
         took, own = time.perf_counter() - start, time.process_time() - own
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         spent = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+        single = single or took
         say(f"| {workers or 1} | {took:.2f} | {own:.2f} | {spent:.2f} | "
-            f"{len(batch) / took:,.0f} |")
+            f"{len(batch) / took:,.0f} | {single / took:.2f}x |")
 
     timer = "import time; t = time.process_time(); "
     import_cpu = fresh(timer + "import socialpolicy; print(time.process_time() - t)")

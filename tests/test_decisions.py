@@ -179,3 +179,16 @@ def test_concurrent_decisions_match_sequential(mini: sp.Policy) -> None:
 def test_convenience_decide_uses_a_bundled_policy() -> None:
     d = sp.decide(comment(labels={"targeted_abuse"}), policy="mhra", engine="reference")
     assert d.policy_id == "mhra" and d.outcome == "delete"
+
+
+def test_decisions_survive_pickling_as_they_cross_to_worker_processes() -> None:
+    import pickle
+
+    policy = sp.load_policy("mse_icb", engine="reference")
+    comment = sp.Comment(platform="facebook", author="@a", posted_at="2026-04-02T10:00:00+01:00",
+                         text="Call me on 07700 900123", labels={"complaint"})
+    decisions = policy.decide_many([comment, {"kind": "comment", "platform": "myspace"}])
+    back = pickle.loads(pickle.dumps(decisions))
+    assert back == decisions
+    assert back[0].findings[0].evidence == decisions[0].findings[0].evidence
+    assert back[0].findings and back[1].outcome == "error" and back[1].error_detail
