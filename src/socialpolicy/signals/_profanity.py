@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Final, Literal
 
 from ._text import Text
 from ._words import (
@@ -46,7 +47,7 @@ _ANYWHERE = ("fuck", "fvck", "phuck")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s",
                        "!": "i", "@": "a"})
 _MASKS = "*#%&^@"
-_TOKEN = re.compile(r"[a-z0-9@$*#%!&^]+")
+_TOKEN = re.compile(r"[a-z0-9@$*#%!&^]{3,}")  # no listed word is shorter
 _NOT_LETTERS = "0123456789@$*#%!&^"
 _LETTERS = re.compile(r"[a-z$@!]")
 _REPEATS = re.compile(r"([a-z])\1+")
@@ -54,6 +55,8 @@ _MASK_RUN = re.compile(r"[*#%&^@]+|[^*#%&^@]+")
 # Three to fourteen single letters, each one to three separators apart: `f u c k`, `s.h.i.t`,
 # and one letter per line.
 _SPACED = re.compile(r"(?<![a-z0-9])[a-z](?:[\s._\-*]{1,3}[a-z]){2,13}(?![a-z0-9])")
+# Cheap test for the spaced-letters pass: two single letters one separator apart.
+_SPACED_HINT = re.compile(r"(?<![a-z0-9])[a-z][\s._\-*]{1,3}[a-z](?![a-z0-9])")
 _SEPARATORS = re.compile(r"[^a-z]+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\]\[]+")
 _WORD_BEFORE = re.compile(r"([a-z']+)[^a-z']{1,3}$")
@@ -72,8 +75,7 @@ _PHRASE_END = frozenset(".!?,;:)\n")
 _ORDER: dict[Tier, int] = {"strong": 0, "slur": 1, "mild": 2}
 
 
-@lru_cache(maxsize=1)
-def _disguises() -> dict[str, Tier]:
+def _build_disguises() -> dict[str, Tier]:
     """Swapped pairs and replaced vowels of the strongest stems, with their suffixes."""
     found: dict[str, Tier] = {}
     for stem, suffixes in DISGUISED_STEMS.items():
@@ -88,8 +90,7 @@ def _disguises() -> dict[str, Tier]:
     return found
 
 
-@lru_cache(maxsize=1)
-def _squeezed() -> dict[str, Tier]:
+def _build_squeezed() -> dict[str, Tier]:
     """Forms with repeated letters squeezed (`fuuuck`, `biitch`); short ones would hit `as`."""
     table: dict[str, Tier] = {}
     for word, tier in sorted(VOCABULARY.items(), key=lambda item: _ORDER[item[1]]):
@@ -99,8 +100,7 @@ def _squeezed() -> dict[str, Tier]:
     return table
 
 
-@lru_cache(maxsize=1)
-def _by_initial() -> dict[str, tuple[tuple[str, Tier], ...]]:
+def _build_by_initial() -> dict[str, tuple[tuple[str, Tier], ...]]:
     """Every listed word (contextual ones too: masking one shows the intent) by first letter,
     strong words first."""
     table: dict[str, list[tuple[str, Tier]]] = {}
@@ -108,6 +108,12 @@ def _by_initial() -> dict[str, tuple[tuple[str, Tier], ...]]:
                              key=lambda item: (_ORDER[item[1]], item[0])):
         table.setdefault(word[0], []).append((word, tier))
     return {c: tuple(words) for c, words in table.items()}
+
+
+# Built once at import: every token lookup reads these.
+_DISGUISES: Final = _build_disguises()
+_SQUEEZED: Final = _build_squeezed()
+_BY_INITIAL: Final = _build_by_initial()
 
 
 @lru_cache(maxsize=4096)
@@ -134,7 +140,7 @@ def _masked(token: str) -> Tier | None:
         if not any(c in _MASKS for c in candidate):
             continue
         pattern = _mask_pattern(candidate)
-        for word, tier in _by_initial().get(candidate[0], ()):
+        for word, tier in _BY_INITIAL.get(candidate[0], ()):
             if pattern.fullmatch(word):
                 return tier
     return None
@@ -154,16 +160,15 @@ def _alpha_tier(token: str) -> Tier | None:
         return tier
     if any(stem in token for stem in _ANYWHERE) or _compound(token):
         return "strong"
-    tier = _disguises().get(token)
+    tier = _DISGUISES.get(token)
     if tier is not None:
         return tier
     squeezed = _REPEATS.sub(r"\1", token)
     if squeezed != token and token not in NOT_SQUEEZED:
-        return _squeezed().get(squeezed)
+        return _SQUEEZED.get(squeezed)
     return None
 
 
-@lru_cache(maxsize=65536)
 def _tier(token: str) -> Tier | None:
     """The tier of a token on its own, or None (contextual words are judged by the caller)."""
     if token.isalpha():
@@ -196,7 +201,6 @@ def _named(kept: str, start: int, end: int, shouting: bool) -> bool:
             or (after is not None and kept[after.start(1)].isupper()))
 
 
-@lru_cache(maxsize=65536)
 def _contextual(token: str) -> str | None:
     """The contextual word a token is, stretched letters squeezed (`fagg`, `diiick`)."""
     if token in CONTEXTUAL:
@@ -252,49 +256,77 @@ def _after_sexual_verb(folded: str, start: int) -> bool:
     return False
 
 
+# What a token can be, worked out once per distinct token: (the length that counts, how it
+# is judged, its tier, the contextual word, the words after it that make it everyday).
+_Kind = Literal["word", "disguise", "masks", "sexual", "contextual"]
+_Token = tuple[int, _Kind, Tier | None, str, frozenset[str]]
+_NOTHING: Final[frozenset[str]] = frozenset()
+
+
+@lru_cache(maxsize=65536)
+def _classify(token: str) -> _Token | None:
+    """None for the great majority of tokens, which nothing could make swearing."""
+    if "!" in token:  # `sh!t` is a word; `dick!81` is a word and what follows its `!`
+        stem = token.rstrip(_NOT_LETTERS)
+        tail = token[len(stem):]
+        if "!" in tail:
+            token = stem + tail[:tail.index("!")]
+    everyday = EVERYDAY_AFTER.get(token, _NOTHING)
+    tier = _tier(token)
+    if tier is not None:
+        kind: _Kind = "disguise" if token in _DISGUISES else "word"
+        return len(token), kind, tier, "", everyday
+    if token.strip(_MASKS) == "":
+        return len(token), "masks", "strong", "", everyday
+    if token in SEXUAL_OBJECTS:
+        return len(token), "sexual", SEXUAL_OBJECTS[token], "", everyday
+    word = _contextual(token)
+    if word is not None:
+        return len(token), "contextual", CONTEXTUAL[word], word, everyday
+    return None
+
+
 @lru_cache(maxsize=8)
 def scan(kept: str, folded: str) -> tuple[Hit, ...]:
     """Every swear word or slur in the text with its tier, in order of position."""
-    urls = [m.span() for m in _URL.finditer(folded)]
+    urls = [m.span() for m in _URL.finditer(folded)] if "www." in folded or "://" in folded \
+        else []
     shouting = kept.upper() == kept
     hits: list[Hit] = []
     u = 0
-    for m in _TOKEN.finditer(folded):
-        token = m.group()
-        if len(token) < 3:
-            continue  # no listed word is shorter
+    for m in _TOKEN.finditer(folded):  # tokens of three characters or more
+        found = _classify(m.group())
+        if found is None:
+            continue
+        length, kind, tier, word, everyday = found
         start = m.start()
+        end = start + length
         if urls:
             while u < len(urls) and urls[u][1] <= start:
                 u += 1
             if u < len(urls) and urls[u][0] <= start:
                 continue  # inside a web address
-        if "!" in token:  # `sh!t` is a word; `dick!81` is a word and what follows its `!`
-            stem = token.rstrip(_NOT_LETTERS)
-            tail = token[len(stem):]
-            if "!" in tail:
-                token = stem + tail[:tail.index("!")]
-        end = start + len(token)
-        tier = _tier(token)
-        if tier is not None and token in _disguises() and _named(kept, start, end, shouting):
-            tier = None  # a surname that happens to look like a disguise: Anton Fick
-        if tier is None and token.strip(_MASKS) == "" and folded.endswith("son of a ", 0, start):
-            tier = "strong"  # `son of a *****`
-        if tier is None and token in SEXUAL_OBJECTS:
-            if not _after_sexual_verb(folded, start):
-                continue
-            tier = SEXUAL_OBJECTS[token]
-        if tier is None:
-            word = _contextual(token)
-            if word is None or not _in_context(word, folded, kept, start, end, shouting):
-                continue
-            tier = CONTEXTUAL[word]
-        everyday = EVERYDAY_AFTER.get(token)
-        if everyday is not None:
+        if kind == "disguise" and _named(kept, start, end, shouting):
+            continue  # a surname that happens to look like a disguise: Anton Fick
+        if kind == "masks" and not folded.endswith("son of a ", 0, start):
+            continue  # only `son of a *****`
+        if kind == "sexual" and not _after_sexual_verb(folded, start):
+            continue
+        if kind == "contextual" and not _in_context(word, folded, kept, start, end, shouting):
+            continue
+        if everyday:
             following = _NEXT_WORD.match(folded, end)
             if following is not None and following.group(1) in everyday:
                 continue
+        assert tier is not None
         hits.append((start, end, tier))
+    if _SPACED_HINT.search(folded):
+        hits += _spaced(folded, urls)
+    return tuple(sorted(hits))
+
+
+def _spaced(folded: str, urls: list[Span]) -> Iterator[Hit]:
+    """Letters spaced out or one per line: `f u c k`, `s.h.i.t`."""
     u = 0
     for m in _SPACED.finditer(folded):
         joined = _SEPARATORS.sub("", m.group())
@@ -305,9 +337,13 @@ def scan(kept: str, folded: str) -> tuple[Hit, ...]:
             u += 1
         if u < len(urls) and urls[u][0] <= m.start():
             continue
-        if tier is not None:
-            hits.append((m.start(), m.end(), tier))
-    return tuple(sorted(hits))
+        yield m.start(), m.end(), tier
+
+
+_STRONG_OR_SLUR: Final = frozenset[Tier]({"strong", "slur"})
+_MILD_ONLY: Final = frozenset[Tier]({"mild"})
+_STRONG_ONLY: Final = frozenset[Tier]({"strong"})
+_SLUR_ONLY: Final = frozenset[Tier]({"slur"})
 
 
 def _spans(text: Text, tiers: frozenset[Tier]) -> Iterator[Span]:
@@ -318,19 +354,19 @@ def _spans(text: Text, tiers: frozenset[Tier]) -> Iterator[Span]:
 
 def profanity(text: Text, _context: object = None) -> Iterator[Span]:
     """What the `profanity` label means when a detector sets it: strong swearing or a slur."""
-    return _spans(text, frozenset({"strong", "slur"}))
+    return _spans(text, _STRONG_OR_SLUR)
 
 
 def mild(text: Text, _context: object = None) -> Iterator[Span]:
     """Mild swearing only: `bloody`, `bugger`, `arse`, `pissed off`."""
-    return _spans(text, frozenset({"mild"}))
+    return _spans(text, _MILD_ONLY)
 
 
 def strong(text: Text, _context: object = None) -> Iterator[Span]:
     """Strong swearing only (not slurs)."""
-    return _spans(text, frozenset({"strong"}))
+    return _spans(text, _STRONG_ONLY)
 
 
 def slurs(text: Text, _context: object = None) -> Iterator[Span]:
     """Slurs on a protected characteristic (race, sexuality, gender identity, disability)."""
-    return _spans(text, frozenset({"slur"}))
+    return _spans(text, _SLUR_ONLY)
