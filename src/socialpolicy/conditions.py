@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias, cast
 
 from .subjects import CONDITION_FIELDS
-from .vocab import DERIVED_FACTS, ENUM_FACTS, LABELS, WORDING_FACT_PREFIX, SubjectKind, closest
+from .vocab import DERIVED_FACTS, ENUM_FACTS, LABELS, WORDING_FACT_PREFIX, SubjectKind, did_you_mean
 
 Op = Literal["eq", "ne", "lt", "le", "gt", "ge"]
 COMPARISONS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge")
@@ -87,9 +87,8 @@ def parse(data: Any, kind: SubjectKind, path: Path, report: Report) -> Condition
                                                                             "present"))
              and not (form == "fact" and k in ("eq", "ne", "in"))]
     for key in extra:
-        guess = closest(str(key), _FORMS + COMPARISONS + ("in", "present"))
         report((*path, key), "unknown-field", f"unknown key `{key}` in a `{form}` condition",
-               f"did you mean `{guess}`?" if guess else "remove it")
+               did_you_mean(key, _FORMS + COMPARISONS + ("in", "present")) or "remove it")
     if extra:
         return None
     value = data[form]
@@ -120,9 +119,8 @@ def _parse_fact(data: Mapping[str, Any], kind: SubjectKind, path: Path,
     wording = (kind == "staff_post" and isinstance(value, str)
                and value.startswith(WORDING_FACT_PREFIX))  # declared per policy; checked there
     if not isinstance(value, str) or (value not in known and not wording):
-        guess = closest(str(value), known)
         report((*path, "fact"), "unknown-fact", f"unknown {kind} fact `{value}`",
-               f"did you mean `{guess}`?" if guess else "known facts: " + ", ".join(known))
+               did_you_mean(value, known) or "known facts: " + ", ".join(known))
         return None
     ops = [key for key in data if key != "fact"]
     choices = ENUM_FACTS.get(value)
@@ -144,10 +142,9 @@ def _parse_fact(data: Mapping[str, Any], kind: SubjectKind, path: Path,
         return None
     for i, item in enumerate(values):
         if item not in choices:
-            guess = closest(str(item), choices)
             report((*path, op, i) if op == "in" else (*path, op), "bad-value",
                    f"`{item}` is not a value of fact `{value}`",
-                   f"did you mean `{guess}`?" if guess else "one of " + ", ".join(choices))
+                   did_you_mean(item, choices) or "one of " + ", ".join(choices))
             return None
     return HasFact(value, cast(Any, op), tuple(values) if op == "in" else values[0])
 
@@ -155,9 +152,9 @@ def _parse_fact(data: Mapping[str, Any], kind: SubjectKind, path: Path,
 def _parse_label(value: Any, kind: SubjectKind, path: Path, report: Report) -> Condition | None:
     known = LABELS[kind]
     if not isinstance(value, str) or value not in known:
-        guess = closest(str(value), known)
-        hint = (f"did you mean `{guess}`?" if guess else f"{kind} labels are listed in "
-                "`socialpolicy.vocab.LABELS` and the labels reference of the documentation")
+        hint = did_you_mean(value, known) or (
+            f"{kind} labels are listed in `socialpolicy.vocab.LABELS` and the labels reference "
+            "of the documentation")
         report(path, "unknown-label", f"unknown {kind} label `{value}`", hint)
         return None
     return HasLabel(value)
@@ -169,9 +166,8 @@ def _parse_field(data: Mapping[str, Any], kind: SubjectKind, path: Path,
     specs = CONDITION_FIELDS[kind]
     spec = specs.get(name) if isinstance(name, str) else None
     if spec is None:
-        guess = closest(str(name), specs)
         report((*path, "field"), "unknown-field", f"`{name}` is not a testable {kind} field",
-               f"did you mean `{guess}`?" if guess else "testable fields: " + ", ".join(specs))
+               did_you_mean(name, specs) or "testable fields: " + ", ".join(specs))
         return None
     ops = [key for key in data if key != "field"]
     if len(ops) != 1:
@@ -195,10 +191,9 @@ def _parse_field(data: Mapping[str, Any], kind: SubjectKind, path: Path,
         where = (*path, op, i) if op == "in" else (*path, op)
         problem = _value_problem(spec.type, spec.choices, item)
         if problem:
-            guess = closest(str(item), spec.choices) if spec.choices else None
             code = "out-of-range" if "out of range" in problem else "bad-value"
             report(where, code, f"{problem} for field `{name}`",
-                   f"did you mean `{guess}`?" if guess else _type_hint(spec.type, spec.choices))
+                   did_you_mean(item, spec.choices) or _type_hint(spec.type, spec.choices))
             return None
     return FieldTest(name, cast(Any, op), tuple(value) if op == "in" else value)
 

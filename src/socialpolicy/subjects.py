@@ -35,7 +35,7 @@ from .vocab import (
     StaffPlatform,
     SubjectKind,
     UserNeedsEvidence,
-    closest,
+    did_you_mean,
 )
 
 
@@ -43,8 +43,8 @@ def _label_checker(known: frozenset[str], kind: str) -> AfterValidator:
     def check(labels: frozenset[str]) -> frozenset[str]:
         for label in sorted(labels):
             if label not in known:
-                guess = closest(label, known)
-                hint = f", did you mean `{guess}`?" if guess else f"; known {kind} labels: " + (
+                guess = did_you_mean(label, known)
+                hint = f", {guess}" if guess else f"; known {kind} labels: " + (
                     ", ".join(sorted(known)) or "none")
                 raise PydanticCustomError(
                     "unknown_label", "unknown {kind} label `{label}`{hint}",

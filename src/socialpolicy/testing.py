@@ -40,7 +40,7 @@ from .vocab import (
     PostFormat,
     StaffPlatform,
     UserNeedsEvidence,
-    closest,
+    did_you_mean,
 )
 
 __all__ = ["account_requests", "comments", "staff_posts", "subjects"]
@@ -136,8 +136,7 @@ def _narrow(name: str, given: Narrow[str], allowed: tuple[str, ...]) -> st.Searc
     values = [given] if isinstance(given, str) else sorted(set(given))
     for value in values:
         if value not in allowed:
-            guess = closest(value, allowed)
-            hint = f"did you mean `{guess}`?" if guess else "use one of: " + ", ".join(allowed)
+            hint = did_you_mean(value, allowed) or "use one of: " + ", ".join(allowed)
             raise InvalidArgument(f"unknown {name} `{value}`; {hint}")
     if not values:
         raise InvalidArgument(f"no {name} to draw from; give at least one, or None for any")
@@ -160,8 +159,8 @@ def _labels(given: Iterable[str] | None, vocabulary: frozenset[str],
     pool = sorted(vocabulary if given is None else set(given))
     for label in pool:
         if label not in vocabulary:
-            guess = closest(label, vocabulary)
-            hint = f", did you mean `{guess}`?" if guess else ""
+            guess = did_you_mean(label, vocabulary)
+            hint = f", {guess}" if guess else ""
             raise InvalidArgument(f"unknown {kind} label `{label}`{hint}")
     if not pool:
         return st.just(frozenset())

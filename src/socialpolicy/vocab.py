@@ -185,3 +185,13 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     """The known spelling nearest to `word`, for "did you mean" hints."""
     matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
+    """The hint for an unknown `word`: "did you mean `x`?" naming the closest known spelling.
+
+    None when nothing is close, so a caller writes `did_you_mean(w, known) or "use one of ..."`
+    and every message in the library words the suggestion the same way.
+    """
+    guess = closest(str(word), choices)
+    return f"did you mean `{guess}`?" if guess is not None else None

@@ -17,7 +17,7 @@ from .._yaml import Path as YamlPath
 from ..errors import Diagnostic, PolicyError
 from ..policy.loader import BUNDLED
 from ..policy.model import Position
-from ..vocab import SUBJECT_KINDS, SubjectKind, closest
+from ..vocab import SUBJECT_KINDS, SubjectKind, did_you_mean
 
 #: The bundled policies' decision cases, shipped beside them.
 BUNDLED_CASES = BUNDLED / "cases"
@@ -89,10 +89,9 @@ class _Reader:
     def keys(self, data: Mapping[str, Any], path: YamlPath, known: tuple[str, ...]) -> None:
         for key in data:
             if key not in known:
-                guess = closest(key, known)
                 self.report((*path, key), "unknown-field", f"unknown field `{key}` in a case",
-                            f"did you mean `{guess}`?" if guess else
-                            "allowed: " + ", ".join(known), at_key=True)
+                            did_you_mean(key, known) or "allowed: " + ", ".join(known),
+                            at_key=True)
 
     def cases(self) -> list[Case]:
         data = self.doc.data

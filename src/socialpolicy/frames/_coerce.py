@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..subjects import CONDITION_FIELDS, SUBJECT_MODELS
-from ..vocab import SUBJECT_KINDS, SubjectKind, closest
+from ..vocab import SUBJECT_KINDS, SubjectKind, did_you_mean
 
 #: Common spellings of enum values, after case folding, mapped to the library's own.
 ALIASES: dict[str, dict[str, str]] = {
@@ -242,8 +242,8 @@ def check_columns(columns: Iterable[Any]) -> None:
         return
     hints = []
     for name in unknown:
-        guess = closest(name, ALL_COLUMNS)
-        hints.append(f"`{name}`" + (f" (did you mean `{guess}`?)" if guess else ""))
+        hint = did_you_mean(name, ALL_COLUMNS)
+        hints.append(f"`{name}`" + (f" ({hint})" if hint else ""))
     raise ValueError(
         "unknown subject column" + ("s " if len(unknown) > 1 else " ") + ", ".join(hints)
         + "; hint: drop or rename it, or pass `extra=\"ignore\"` to leave such columns out")

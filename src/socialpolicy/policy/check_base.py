@@ -12,7 +12,7 @@ from typing import Any
 from .._yaml import Document
 from .._yaml import Path as YamlPath
 from ..errors import Diagnostic
-from ..vocab import SCALES, Outcome, SubjectKind, closest
+from ..vocab import SCALES, Outcome, SubjectKind, did_you_mean
 from .model import Position
 
 SNAKE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
@@ -56,10 +56,9 @@ class CheckBase:
         known = required + optional
         for key in data:
             if key not in known:
-                guess = closest(key, known)
                 self.report((*path, key), "unknown-field", f"unknown field `{key}` in {what}",
-                            f"did you mean `{guess}`?" if guess else
-                            "allowed: " + ", ".join(known), at_key=True)
+                            did_you_mean(key, known) or "allowed: " + ", ".join(known),
+                            at_key=True)
         for key in required:
             if key not in data:
                 self.report(path, "missing-field", f"{what} is missing `{key}`",
@@ -115,9 +114,8 @@ class CheckBase:
     def outcome(self, value: Any, kind: SubjectKind, path: YamlPath) -> Outcome | None:
         scale = [str(o) for o in SCALES[kind]]
         if value not in scale:
-            guess = closest(str(value), scale)
             self.report(path, "bad-outcome", f"`{value}` is not a {kind} outcome",
-                        f"did you mean `{guess}`?" if guess else "use one of " + ", ".join(scale))
+                        did_you_mean(value, scale) or "use one of " + ", ".join(scale))
             return None
         return Outcome(value)
 
@@ -133,9 +131,8 @@ class CheckBase:
         for i, item in enumerate(value):
             item = str(item)
             if item not in clause_ids and item not in self.broken_clauses:
-                guess = closest(item, clause_ids)
                 self.report((*path, "cites", i), "unknown-clause",
                             f"cites clause `{item}`, which is not in `clauses`",
-                            f"did you mean `{guess}`?" if guess else "add the clause first")
+                            did_you_mean(item, clause_ids) or "add the clause first")
             result.append(item)
         return tuple(result)

@@ -9,7 +9,14 @@ from typing import Any, cast, get_args
 
 from .. import conditions
 from .._yaml import Path as YamlPath
-from ..vocab import LABELS, SUBJECT_KINDS, WORDING_FACT_PREFIX, Employment, SubjectKind, closest
+from ..vocab import (
+    LABELS,
+    SUBJECT_KINDS,
+    WORDING_FACT_PREFIX,
+    Employment,
+    SubjectKind,
+    did_you_mean,
+)
 from .check_base import CheckBase
 from .model import CLAUSE_ROLES, Clause, ClauseRole, KindPolicy, PrescribedWording, Rule
 
@@ -36,9 +43,8 @@ class FidelityChecks(CheckBase):
         """A clause's role: substantive (the default) or procedural."""
         value = entry.get("role", "substantive")
         if value not in CLAUSE_ROLES:
-            guess = closest(str(value), CLAUSE_ROLES)
             self.report((*path, "role"), "bad-value", f"unknown clause role `{value}`",
-                        f"did you mean `{guess}`?" if guess else "use substantive or procedural")
+                        did_you_mean(value, CLAUSE_ROLES) or "use substantive or procedural")
             return "substantive"
         return cast(ClauseRole, value)
 
@@ -65,10 +71,9 @@ class FidelityChecks(CheckBase):
                 continue
             clause, text = block.get("clause"), block.get("text")
             if not isinstance(clause, str) or clause not in clause_ids:
-                guess = closest(str(clause), clause_ids)
                 self.report((*path, "clause"), "unknown-clause",
                             f"wording `{key}` names clause `{clause}`, which is not in `clauses`",
-                            f"did you mean `{guess}`?" if guess else "name the prescribing clause")
+                            did_you_mean(clause, clause_ids) or "name the prescribing clause")
                 continue
             if not isinstance(text, str) or not re.search(r"[A-Za-z0-9]", text):
                 self.report((*path, "text"), "bad-type", f"wording `{key}` needs its words",
@@ -131,12 +136,11 @@ class FidelityChecks(CheckBase):
         for index, rule in enumerate(rules):
             for fact in _facts(rule.when):
                 if fact.startswith(WORDING_FACT_PREFIX) and fact not in declared:
-                    guess = closest(fact, declared)
                     self.report(("rules", index, "when"), "unknown-fact",
                                 f"rule `{rule.id}` tests `{fact}`, but the policy declares no "
                                 f"wording `{fact.removeprefix(WORDING_FACT_PREFIX)}`",
-                                f"did you mean `{guess}`?" if guess else
-                                "declare it under `prescribed_wordings:`")
+                                did_you_mean(fact, declared)
+                                or "declare it under `prescribed_wordings:`")
 
     def cut_offs(self, clauses: list[Clause], kinds: Mapping[SubjectKind, KindPolicy]) -> None:
         """A default's `cut_off` list names only clauses that carry a `cut_off` note."""

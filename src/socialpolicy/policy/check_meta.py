@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from .._yaml import Path as YamlPath
 from ..timing import WEEKDAYS, WorkingHours
-from ..vocab import SUBJECT_KINDS, TOPICS, SubjectKind, closest
+from ..vocab import SUBJECT_KINDS, TOPICS, SubjectKind, did_you_mean
 from .check_base import CheckBase
 from .model import PublicContacts, Topic
 
@@ -89,11 +89,10 @@ class MetaChecks(CheckBase):
             return None
         region = entry.get("holidays")
         if region is not None and region not in _HOLIDAY_REGIONS:
-            guess = closest(str(region), _HOLIDAY_REGIONS)
             self.report((*path, "holidays"), "bad-value",
                         f"`{region}` is not a UK bank-holiday region",
-                        f"did you mean `{guess}`?" if guess else
-                        "use one of " + ", ".join(_HOLIDAY_REGIONS) + ", or null for none")
+                        did_you_mean(region, _HOLIDAY_REGIONS)
+                        or "use one of " + ", ".join(_HOLIDAY_REGIONS) + ", or null for none")
             return None
         try:
             return WorkingHours(str(entry["timezone"]), bounds[0], bounds[1],

@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from .. import conditions
 from .._yaml import Path as YamlPath
-from ..vocab import ACTION_KINDS, ACTIONS_NEEDING_TARGET, SUBJECT_KINDS, SubjectKind, closest
+from ..vocab import ACTION_KINDS, ACTIONS_NEEDING_TARGET, SUBJECT_KINDS, SubjectKind, did_you_mean
 from .check_base import SNAKE, CheckBase
 from .model import ActionSpec, Example, Fallback, Rule
 
@@ -52,10 +52,9 @@ class RuleChecks(CheckBase):
                         "use lowercase words joined by hyphens, e.g. `abuse-delete`")
         kind = entry.get("applies_to")
         if kind not in SUBJECT_KINDS:
-            guess = closest(str(kind), SUBJECT_KINDS)
             self.report((*path, "applies_to"), "bad-value", f"unknown subject kind `{kind}`",
-                        f"did you mean `{guess}`?" if guess else
-                        "use comment, staff_post or account_request")
+                        did_you_mean(kind, SUBJECT_KINDS)
+                        or "use comment, staff_post or account_request")
             return None
         kind = cast(SubjectKind, kind)
         when = None
@@ -87,10 +86,9 @@ class RuleChecks(CheckBase):
                 continue
             kind = entry.get("kind")
             if kind not in ACTION_KINDS:
-                guess = closest(str(kind), ACTION_KINDS)
                 self.report((*path, i, "kind"), "bad-action", f"unknown action `{kind}`",
-                            f"did you mean `{guess}`?" if guess else
-                            "use one of " + ", ".join(ACTION_KINDS))
+                            did_you_mean(kind, ACTION_KINDS)
+                            or "use one of " + ", ".join(ACTION_KINDS))
                 continue
             target = entry.get("target")
             if kind in ACTIONS_NEEDING_TARGET and not target:

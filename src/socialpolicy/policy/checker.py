@@ -15,7 +15,7 @@ from typing import Any, cast
 from .._yaml import Document
 from .._yaml import Path as YamlPath
 from ..errors import Diagnostic
-from ..vocab import closest
+from ..vocab import did_you_mean
 from .check_base import SNAKE
 from .check_cross import CrossChecks
 from .check_fidelity import FidelityChecks
@@ -126,10 +126,9 @@ class _Checker(RuleChecks, KindChecks, MetaChecks, CrossChecks, ReachChecks, Fid
             seen.add(clause_id)
             status = entry.get("status")
             if status not in CLAUSE_STATUSES:
-                guess = closest(str(status), CLAUSE_STATUSES)
                 self.report((*path, "status"), "bad-value", f"unknown clause status `{status}`",
-                            f"did you mean `{guess}`?" if guess else
-                            "use encoded, not_encodable or out_of_scope")
+                            did_you_mean(status, CLAUSE_STATUSES)
+                            or "use encoded, not_encodable or out_of_scope")
                 self.broken_clauses.add(clause_id)
                 continue
             reason = self.text(entry, "reason", path)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, PolicyError, UnknownPolicyError
-from ..vocab import closest
+from ..vocab import did_you_mean
 from .compiler import compile_policy
 from .model import PolicyDocument
 
@@ -43,8 +43,7 @@ def resolve(policy: str | Path) -> Path:
     path = Path(policy)
     if path.is_file():
         return path
-    guess = closest(str(policy), available_policies())
-    hint = f"did you mean `{guess}`?" if guess else (
+    hint = did_you_mean(policy, available_policies()) or (
         "bundled: " + ", ".join(available_policies()) + "; or give a path to a .yaml file")
     raise UnknownPolicyError(f"no bundled policy or file `{policy}`; {hint}")
 
