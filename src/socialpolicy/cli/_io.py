@@ -16,9 +16,12 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO, Literal, TextIO
 
 from ..decision import RowError
+from ..errors import UnknownPolicyError
+from ..policy.loader import available_policies
 
 #: Exit codes, shared by every command (the README's command-line section has the table).
 EXIT_OK = 0
@@ -226,6 +229,37 @@ class JsonLinesWriter:
 
     def close(self) -> None:
         self._out.flush()
+
+
+# ---- policies named on the command line -------------------------------------------------------
+
+#: What counts as a policy file in a folder.
+POLICY_SUFFIXES = (".yaml", ".yml")
+
+
+def expand_policies(names: Iterable[str]) -> list[str]:
+    """The policies `names` stand for, one rule for every command that takes policies.
+
+    A bundled id stays an id (as `load_policy` reads it, even where a folder has that name); a
+    folder stands for the `*.yaml` and `*.yml` files directly in it (its `cases/` and `sources/`
+    folders are not policies), and a folder with none is an error rather than a silent no-op;
+    anything else is passed on as a file, for the loader to read or reject by name.
+    """
+    bundled = set(available_policies())
+    expanded: list[str] = []
+    for name in names:
+        path = Path(name)
+        if name in bundled or not path.is_dir():
+            expanded.append(name)
+            continue
+        found = sorted(p for p in path.iterdir() if p.suffix in POLICY_SUFFIXES and p.is_file())
+        if not found:
+            raise UnknownPolicyError(
+                f"no policy files (`*.yaml`, `*.yml`) directly in folder `{name}`; hint: name "
+                "a folder that holds policy files, a policy file, or a bundled id ("
+                + ", ".join(sorted(bundled)) + ")")
+        expanded += [str(p) for p in found]
+    return expanded
 
 
 # ---- commands --------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import argparse
 import dataclasses
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from ..analysis.compare import compare_policies
@@ -19,28 +18,12 @@ from ._io import (
     EXIT_OK,
     add_command,
     add_format,
+    expand_policies,
     plural,
     problems_found,
     write_json,
     write_result,
 )
-
-
-def expand(paths: list[str]) -> list[str]:
-    """Bundled ids and files as given; a directory stands for the policy files directly in it
-    (`*.yaml`, `*.yml`; its `cases/` and `sources/` folders are not policies)."""
-    expanded: list[str] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.suffix in (".yaml", ".yml") and p.is_file())
-            if not found:
-                raise ValueError(f"no policy files (`*.yaml`) directly in directory `{name}`")
-            expanded += [str(p) for p in found]
-        else:
-            expanded.append(name)
-    return expanded
 
 
 def _diagnostic(problem: Diagnostic) -> dict[str, Any]:
@@ -54,7 +37,7 @@ def _add_policies(command: argparse.ArgumentParser) -> None:
 
 def _chosen(args: argparse.Namespace) -> list[str] | None:
     """The policies the command names, or None for every bundled one."""
-    return expand(args.policies) if args.policies else None
+    return expand_policies(args.policies) if args.policies else None
 
 
 # ---- policies --------------------------------------------------------------------------------
@@ -94,7 +77,7 @@ def _cmd_policies(args: argparse.Namespace) -> int:
 # ---- lint, coverage, compare -----------------------------------------------------------------
 
 def _cmd_lint(args: argparse.Namespace) -> int:
-    paths = expand(args.paths)
+    paths = expand_policies(args.paths)
     problems = lint(paths)
     write_result(args.format,
                  lambda: {"files": paths, "problems": [_diagnostic(p) for p in problems]},

@@ -13,27 +13,15 @@ from typing import Any
 from ..analysis.cases import CaseReport, run_cases
 from ..errors import SocialPolicyError
 from ..policy.loader import available_policies
-from ._io import EXIT_ADVERSE, EXIT_CANNOT_RUN, EXIT_OK, add_command, add_format
+from ._io import EXIT_ADVERSE, EXIT_CANNOT_RUN, EXIT_OK, add_command, add_format, expand_policies
 
 EXIT_FAILED = EXIT_ADVERSE  # 1: some check failed
-
-
-def _targets(given: list[str]) -> list[str]:
-    """Bundled ids and policy files; a folder stands for the `*.yaml` policies directly in it."""
-    targets: list[str] = []
-    for item in given or available_policies():
-        path = Path(item)
-        if item not in available_policies() and path.is_dir():
-            targets += sorted(str(p) for p in path.glob("*.yaml"))
-        else:
-            targets.append(item)
-    return targets
 
 
 def _cmd_test(args: argparse.Namespace) -> int:
     report = CaseReport((), (), ())
     broken = 0
-    for target in _targets(args.policies):
+    for target in expand_policies(args.policies or available_policies()):
         try:
             report += run_cases(target, args.cases, engines=args.engine or ("durable",
                                                                             "reference"))
