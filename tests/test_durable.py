@@ -364,16 +364,23 @@ def test_a_start_interrupted_by_a_signal_leaves_exactly_one_worker(
 
 
 def test_a_callers_own_timeout_abandons_the_wait_not_the_job() -> None:
-    done = threading.Event()
+    # The job is held until the caller has given up, so the timeout expires first however
+    # slowly either thread is scheduled (a sleeping job could finish first on a loaded machine).
+    started, release, done = threading.Event(), threading.Event(), threading.Event()
 
     def job() -> str:
-        time.sleep(0.2)
+        started.set()
+        assert release.wait(30)
         done.set()
         return "finished"
 
-    with pytest.raises(TimeoutError, match="goes on in the background"):
-        _durable.WORKER.call(job, timeout=0.01)
-    assert done.wait(10)
+    try:
+        with pytest.raises(TimeoutError, match="goes on in the background"):
+            _durable.WORKER.call(job, timeout=0.01)
+        assert started.wait(10) and not done.is_set()  # abandoned the wait while the job ran
+    finally:
+        release.set()
+    assert done.wait(10)  # ... and the job went on to its end on the worker
     assert _durable.WORKER.call(lambda: "next") == "next"
 
 
