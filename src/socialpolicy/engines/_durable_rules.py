@@ -21,7 +21,10 @@ every rule result. So a key that rules only ever compare with a boolean (`eq`/`n
 of the fact when its value equals `False`, and each such test is written on presence instead:
 `k == false` is `$nex` (absent), `k != false` is `$ex` (present), `k == true` is unchanged (an
 absent key never matches), `k != true` is "absent, or present and not true". All four mean
-exactly what Python's `==`/`!=` mean over the value, whatever its type.
+exactly what Python's `==`/`!=` mean over the value, whatever its type. A tested value is
+never null (fields a condition may test are enums, booleans and counts; an optional field is
+tested only by `present`, a boolean; derived facts are booleans or enum values), so durable's
+one mismatch with Python there, `null != true` never matching, cannot arise from a policy.
 """
 
 from __future__ import annotations
