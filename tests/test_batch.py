@@ -129,3 +129,75 @@ def test_workers_give_the_same_decisions_in_order() -> None:
     two = policy().decide_many(rows, detectors=(), workers=2, chunk_size=6)
     assert [d.to_dict() for d in two] == [d.to_dict() for d in one]
     assert two[7].outcome == "error" and two[20].outcome == "error"
+
+
+def _rule_examples(chosen: sp.Policy) -> list[Any]:
+    """Every rule example of a policy as a subject, then as the plain dict a caller might send:
+    rows of every kind, firing every rule, with text the detectors find things in."""
+    from socialpolicy.policy.model import example_subject
+
+    subjects = [example_subject(rule.applies_to, example.fields,
+                                chosen.document.example_defaults.get(rule.applies_to))
+                for rule in chosen.rules for example in rule.examples]
+    return [*subjects, *(s.model_dump(mode="json") for s in subjects)]
+
+
+@pytest.mark.parametrize(("policy_id", "engine"), [("mse_icb", "reference"), ("mhra", "durable")])
+def test_a_helpers_half_decisions_are_finished_the_same_here(policy_id: str, engine: str) -> None:
+    """A helper process sends back only what the rules found (kind, fired rules, evidence,
+    warnings); this process builds the decision from its own plan. Round trip through pickle,
+    in one process: the same decisions as deciding the rows here, subjects included."""
+    import pickle
+
+    from socialpolicy import _batch
+
+    chosen = sp.load_policy(policy_id, engine=engine)  # type: ignore[arg-type]
+    spoken = sp.Comment(platform="x", text="ring me on 07700 900123, you fucking liar",
+                        author="@a", posted_at="2026-04-02T20:00:00+00:00")
+    rows = [*_rule_examples(chosen), spoken, {"kind": "comment"}, "not a row"]
+    options = {"platform_capabilities": {"x": ["hide"]}, "as_of": None, "detectors": None,
+               "staff_directory": ("Dr Jane Example",)}
+    _batch._WORKER.update(policy=chosen, options=options)
+    try:
+        sent = pickle.loads(pickle.dumps(_batch._evaluate_chunk(5, pickle.loads(
+            pickle.dumps(rows)))))
+    finally:
+        _batch._WORKER.clear()
+    here = _batch.decide_block(chosen, rows, options, 5)
+    back = _batch.conclude_block(chosen, rows, _batch._resume(chosen, rows, options, sent),
+                                 options, 5)
+    assert [d.to_dict() for d in back] == [d.to_dict() for d in here]
+    assert [d.row for d in back] == list(range(5, 5 + len(rows)))
+    assert any(d.detected for d in back)  # the detectors found something to carry over
+    for row, decision, local in zip(rows, back, here, strict=True):
+        if isinstance(row, dict):  # validated in the helper: its subject comes back
+            assert decision.subject == local.subject
+        elif decision.outcome != "error":
+            assert decision.subject is row  # the caller's own object, not a copy
+
+
+def test_workers_share_the_rows_with_this_process_and_agree(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`workers=2`: one helper process and this one both decide chunks; the answer is the same
+    rows, order and decisions as deciding them all here."""
+    from concurrent.futures import Future
+
+    from socialpolicy import _batch
+
+    chosen = policy()
+    rows = _rule_examples(chosen) * 12
+    by: dict[str, int] = {"helper": 0, "here": 0}
+    collect = _batch._collect
+
+    def counting(policy: sp.Policy, options: Any, start: int, chunk: list[Any],
+                 item: Any) -> Any:
+        by["helper" if isinstance(item, Future) and item.exception() is None
+           else "here"] += len(chunk)
+        return collect(policy, options, start, chunk, item)
+
+    monkeypatch.setattr(_batch, "_collect", counting)
+    one = chosen.decide_many(rows)
+    two = chosen.decide_many(rows, workers=2, chunk_size=8)
+    assert [d.to_dict() for d in two] == [d.to_dict() for d in one]
+    assert all(a.subject == b.subject for a, b in zip(one, two, strict=True))
+    assert by["helper"] > 0 and by["here"] > 0 and sum(by.values()) == len(rows)

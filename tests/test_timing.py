@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialpolicy.timing import WorkingHours
 
@@ -44,3 +46,32 @@ def test_bank_holidays_are_not_working_days() -> None:
 def test_naive_datetime_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         HOURS.is_working_time(datetime(2026, 1, 1, 10))
+
+
+def _day_by_day(hours: WorkingHours, received: datetime, days: int) -> datetime:
+    """The deadline counted the slow way: from the clock start, one calendar day at a time."""
+    start = hours.clock_start(received)
+    day = start.date()
+    for _ in range(days):
+        day += timedelta(days=1)
+        while not hours.is_working_day(day):
+            day += timedelta(days=1)
+    return datetime.combine(day, start.time(), tzinfo=start.tzinfo)
+
+
+CALENDARS = [WorkingHours(), WorkingHours("America/New_York", time(8, 30), time(17, 30),
+                                          frozenset({0, 1, 2, 3, 5}), None)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(calendar=st.sampled_from(CALENDARS),
+       received=st.datetimes(datetime(2024, 1, 1), datetime(2028, 12, 31),
+                             timezones=st.just(UTC)),
+       days=st.integers(1, 25))
+def test_remembered_deadlines_match_the_day_by_day_count(
+        calendar: WorkingHours, received: datetime, days: int) -> None:
+    # Deadlines are remembered per (local date, part of the day): the time of day must still
+    # come from the moment itself when the clock starts at receipt.
+    expected = _day_by_day(calendar, received, days)
+    assert calendar.add_working_days(received, days) == expected
+    assert calendar.add_working_days(received, days).isoformat() == expected.isoformat()

@@ -6,11 +6,13 @@ fault) becomes an `error` decision for that row, carrying the row number and a s
 `RowError` list beside the message. Only mistakes in the call itself (bad `detectors`, a bad
 `workers` count) raise, before any row is decided.
 
-`workers=N` spreads chunks of rows over N processes. The policy travels as its compiled
-document and IR (the file's content, not its path) and is built once per worker; results come
-back in input order, with at most a few chunks in flight, so memory stays flat however long the
-input. A chunk that cannot be sent (a row that does not pickle) or a worker that dies is
-decided in this process instead, so the answer is the same either way.
+`workers=N` decides in this process and N-1 helper processes. The policy travels to them as
+its compiled document and IR (the file's content, not its path) and is built once per helper.
+A helper sends back only what the rules found (kind, fired rules, evidence, warnings), and this
+process finishes each decision from its memoised plan: a whole decision costs about as much
+to pickle and unpickle as to build. Results come back in input order, with a bounded number of
+chunks in flight, so memory stays flat however long the input. A chunk that cannot be sent (a
+row that does not pickle) or a helper that dies is decided here instead, with the same answer.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import ValidationError
 
@@ -71,17 +73,28 @@ def decide_rows(policy: Policy, rows: Iterable[Any], options: Mapping[str, Any],
 def decide_block(policy: Policy, block: list[Any], options: Mapping[str, Any],
                  start: int) -> list[Decision]:
     """`decide_rows` for rows held in memory: every row is prepared, then the facts of all
-    that need the engine go to it in one call (`fire_many`: one hop to the durable engine's
+    that need the engine go to it in one call (`fire_each`: one hop to the durable engine's
     worker, cross-checked like `fired`), then each decision is concluded.
 
     Same results, order and error rows as deciding the rows one by one: a row that fails to
     prepare, to be evaluated (`fire_each` returns each fact's own engine error) or to conclude
     is its own error row. An exception that stops the engine call as a whole (a caller's
     timeout while it waits) becomes the error of every row it stopped."""
-    capabilities = options.get("platform_capabilities")
+    return conclude_block(policy, block, evaluate_block(policy, block, options, start),
+                          options, start)
+
+
+#: A prepared row and the rules that fired over its facts.
+Evaluated: TypeAlias = tuple["_Prepared", frozenset[str]]
+
+
+def evaluate_block(policy: Policy, block: list[Any], options: Mapping[str, Any],
+                   start: int) -> list[Decision | Evaluated]:
+    """The first half of `decide_block`: each row's decision where no rule needs to run or
+    the row failed, else its prepared facts and the rules that fired over them."""
     as_of, detectors = options.get("as_of"), options.get("detectors")
     staff = options.get("staff_directory", ())
-    out: list[Decision | None] = [None] * len(block)
+    out: list[Decision | Evaluated | None] = [None] * len(block)
     pending: list[tuple[int, _Prepared]] = []
     for i, subject in enumerate(block):
         try:
@@ -102,15 +115,24 @@ def decide_block(policy: Policy, block: list[Any], options: Mapping[str, Any],
         except Exception as exc:  # nothing came back (a caller's timeout while it waited)
             fired = [exc] * len(pending)
     for (i, step), result in zip(pending, fired, strict=True):
-        try:
-            if isinstance(result, BaseException):
-                raise result
-            out[i] = policy._conclude(step, result, capabilities)
-        except Exception as exc:
-            out[i] = error_decision(policy, start + i, block[i], exc)
+        out[i] = (error_decision(policy, start + i, block[i], result)
+                  if isinstance(result, BaseException) else (step, result))
+    return out  # type: ignore[return-value]  # every row was given an answer above
+
+
+def conclude_block(policy: Policy, block: list[Any], evaluated: list[Decision | Evaluated],
+                   options: Mapping[str, Any], start: int) -> list[Decision]:
+    """The second half of `decide_block`: every row's decision, numbered from `start`."""
+    capabilities = options.get("platform_capabilities")
     decisions: list[Decision] = []
-    for row, decision in enumerate(out, start):
-        assert decision is not None  # every row was given a decision above
+    for row, (subject, item) in enumerate(zip(block, evaluated, strict=True), start):
+        if isinstance(item, Decision):
+            decision = item
+        else:
+            try:
+                decision = policy._conclude(item[0], item[1], capabilities)
+            except Exception as exc:
+                decision = error_decision(policy, row, subject, exc)
         if decision.row is None:
             object.__setattr__(decision, "row", row)  # a new decision no one else holds yet
         decisions.append(decision)
@@ -179,13 +201,53 @@ def _start_worker(payload: bytes) -> None:
     _WORKER["options"] = options
 
 
-def _decide_chunk(start: int, rows: list[Any]) -> list[Decision]:
-    return decide_block(_WORKER["policy"], rows, _WORKER["options"], start)
+# What a worker sends back for a row it evaluated: (kind, fired rule ids, evidence, warnings,
+# detected labels, the validated subject or None when it is the row the caller sent).
+_Compact: TypeAlias = tuple[str, frozenset[str], list[Any], list[str], list[str], Any]
+
+
+def _evaluate_chunk(start: int, rows: list[Any]) -> list[Decision | _Compact]:
+    """A worker's half of `decide_block`. Concluding (outcome, citations, deadline) happens in
+    the caller from the policy's memoised plan: a full decision costs about as much to pickle
+    and unpickle as to build, and it would carry back the subject the caller already holds."""
+    policy, options = _WORKER["policy"], _WORKER["options"]
+    return [item if isinstance(item, Decision) else
+            (item[0].kind, item[1], item[0].evidence, item[0].warnings, item[0].detected,
+             None if item[0].subject is row else item[0].subject)
+            for row, item in zip(rows, evaluate_block(policy, rows, options, start),
+                                 strict=True)]
+
+
+def _resume(policy: Policy, chunk: list[Any], options: Mapping[str, Any],
+            items: list[Decision | _Compact]) -> list[Decision | Evaluated]:
+    """Rebuild what `evaluate_block` gave in the worker from what it sent."""
+    from .engine import _Prepared
+
+    plans, detectors = policy._plan.kinds, options.get("detectors")
+    return [item if isinstance(item, Decision) else
+            (_Prepared(row if item[5] is None else item[5], item[0],  # type: ignore[arg-type]
+                       plans[item[0]], _NO_FACTS, item[2], item[3], item[4], detectors),
+             item[1])
+            for row, item in zip(chunk, items, strict=True)]
+
+
+_NO_FACTS: Mapping[str, Any] = {}  # concluding never reads the facts again
+
+
+_QUEUED = 4  # chunks sent ahead per helper: enough to outlast this process's pauses
+# A helper's chunk is 4 to 64 times `chunk_size`, growing with the rows decided so far: fewer
+# hand-overs, and this process pauses longer to collect garbage as the decisions it holds
+# grow (`decide_many`), when a helper must not run dry. Bounded, so a stream stays flat.
+_HELPER_LEAST, _HELPER_MOST, _GROWTH = 4, 64, 25
+_WINDOW = 8  # chunks decided ahead of the one the caller is waiting for, per process
 
 
 def decide_parallel(policy: Policy, rows: Iterable[Any], options: Mapping[str, Any],
                     workers: int, chunk_size: int = DEFAULT_CHUNK) -> Iterator[Decision]:
-    """`decide_rows` over `workers` processes, in input order, a few chunks in flight."""
+    """`decide_rows` over `workers` processes, in input order: this process and `workers - 1`
+    helpers. Helpers are kept fed with chunks; the calling process decides a chunk itself
+    whenever they have enough queued, so it works while they start and never waits on a chunk
+    it could have decided, and only the helpers' rows pay for crossing between processes."""
     import multiprocessing
 
     try:
@@ -194,37 +256,56 @@ def decide_parallel(policy: Policy, rows: Iterable[Any], options: Mapping[str, A
         raise ValueError("`workers` needs options that can be sent to another process "
                          f"(custom detectors must be picklable): {exc}") from exc
     rows = iter(rows)
-    chunks = ((start, list(itertools.islice(rows, chunk_size)))
-              for start in itertools.count(0, chunk_size))
-    pending: deque[tuple[int, list[Any], Future[list[Decision]] | None]] = deque()
+    helpers, start = workers - 1, 0
+    window: deque[tuple[int, list[Any], _Pending]] = deque()
     context = multiprocessing.get_context("spawn")  # never fork a process holding threads
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(payload,)) as pool:
+    pool = ProcessPoolExecutor(helpers, mp_context=context, initializer=_start_worker,
+                               initargs=(payload,))
+    try:
         broken = False
-        for start, chunk in chunks:
+        while True:
+            send = not broken and sum(isinstance(item, Future) and not item.done()
+                                      for _, _, item in window) < _QUEUED * helpers
+            size = (min(max(_HELPER_LEAST, start // _GROWTH // chunk_size), _HELPER_MOST)
+                    * chunk_size if send else chunk_size)
+            chunk = list(itertools.islice(rows, size))
             if not chunk:
                 break
-            future = None
-            if not broken:
+            item: _Pending | None = None
+            if send:
                 try:
-                    future = pool.submit(_decide_chunk, start, chunk)
-                except Exception:
+                    item = pool.submit(_evaluate_chunk, start, chunk)
+                except Exception:  # the pool broke (a helper died): decide here from now on
                     broken = True
-            pending.append((start, chunk, future))
-            while len(pending) > 2 * workers:
-                yield from _collect(policy, options, *pending.popleft())
-        while pending:
-            yield from _collect(policy, options, *pending.popleft())
+            if item is None:
+                item = decide_block(policy, chunk, options, start)
+            window.append((start, chunk, item))
+            start += len(chunk)
+            while window and (len(window) > _WINDOW * workers or _ready(window[0][2])):
+                yield from _collect(policy, options, *window.popleft())
+        while window:
+            yield from _collect(policy, options, *window.popleft())
+    finally:  # a caller that stops reading early does not wait for chunks sent ahead
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# A chunk in the window: decided here already, or sent to a helper.
+_Pending: TypeAlias = "list[Decision] | Future[list[Decision | _Compact]]"
+
+
+def _ready(item: _Pending) -> bool:
+    return not isinstance(item, Future) or item.done()
 
 
 def _collect(policy: Policy, options: Mapping[str, Any], start: int, chunk: list[Any],
-             future: Future[list[Decision]] | None) -> Iterator[Decision]:
-    if future is not None:
-        try:
-            decisions = future.result()
-        except Exception:
-            pass
-        else:
-            yield from decisions
-            return
-    yield from decide_block(policy, chunk, options, start)
+             item: _Pending) -> Iterator[Decision]:
+    if isinstance(item, list):
+        yield from item
+        return
+    try:
+        items = item.result()
+    except Exception:  # the helper died or the chunk could not be sent: decide it here
+        yield from decide_block(policy, chunk, options, start)
+    else:
+        yield from conclude_block(policy, chunk, _resume(policy, chunk, options, items),
+                                  options, start)

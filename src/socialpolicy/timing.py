@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+_DUE_LIMIT = 4096  # deadlines remembered per working-hours calendar
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -33,9 +35,14 @@ class WorkingHours:
     days: frozenset[int] = frozenset(range(5))  # Monday is 0
     holidays: str | None = "ENG"
     _zone: ZoneInfo = field(init=False, repr=False, compare=False)
+    #: (local date, where the time of day falls, days) -> (due date, keep the time of day):
+    #: every comment decision asks for a deadline, and a batch's comments share few dates.
+    _due: dict[tuple[date, int, int], tuple[date, bool]] = field(
+        init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_zone", ZoneInfo(self.timezone))
+        object.__setattr__(self, "_due", {})
 
     def is_working_day(self, day: date) -> bool:
         return _is_working_day(self, day)
@@ -69,9 +76,22 @@ class WorkingHours:
 
     def add_working_days(self, received: datetime, days: int) -> datetime:
         """`days` working days after the clock starts, at the same time of day."""
-        start = self.clock_start(received)
-        day = _working_days_after(self, start.date(), days)
-        return datetime.combine(day, start.time(), tzinfo=self._zone)
+        local = self.local(received)
+        moment = local.time()
+        day = local.date()
+        key = (day, (moment >= self.start) + (moment >= self.end), days)
+        found = self._due.get(key)
+        if found is None:  # the same reasoning as `clock_start`, on the date alone
+            working = self.is_working_day(day)
+            in_hours = working and key[1] == 1
+            if not (in_hours or (working and key[1] == 0)):
+                day = self.next_working_day(day)
+            found = (_working_days_after(self, day, days), in_hours)
+            if len(self._due) >= _DUE_LIMIT:
+                self._due.clear()  # a bound, not an eviction policy: dates rarely spread so far
+            self._due[key] = found
+        day, keep_time = found
+        return datetime.combine(day, moment if keep_time else self.start, tzinfo=self._zone)
 
 
 # Memoised per calendar day: a batch of decisions asks about the same few dates again and again.
