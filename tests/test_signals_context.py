@@ -71,6 +71,34 @@ def test_everyday_words_names_and_links_are_clean(text: str) -> None:
         assert found(name, text) == [], name
 
 
+@pytest.mark.parametrize(("text", "word", "detector"), [
+    # `l` written for `i`: in long words anywhere, in short ones among capitals
+    ("nlgger go home", "nlgger", "slur"), ("you bltch", "bltch", "profanity_strong"),
+    ("SHlT SERVICE AGAIN", "SHlT", "profanity_strong"),
+    # a long slur run into a name or hashtag, capitals marking where it starts and ends
+    ("Hey SomeNameFaggot get lost", "Faggot", "slur"), ("#FaggotsOut again", "Faggots", "slur"),
+    # a sexual verb with `off`
+    ("he was sucking off his mate", "sucking off", "profanity_strong"),
+    ("go suck him off", "suck him off", "profanity_strong"),
+    ("caught him jerking off.", "jerking off", "profanity_strong"),
+])
+def test_look_alike_l_run_together_slurs_and_sexual_off(text: str, word: str,
+                                                        detector: str) -> None:
+    assert found(detector, text) == [word]
+    assert found("profanity", text) == [word]
+
+
+@pytest.mark.parametrize("text", [
+    "the SPLC report on hate groups", "shlt happens", "FAGGOTING stitch on the quilt",
+    "FlameRetardant foam on the ward", "SpasticParaplegia clinic", "#ChinksInTheArmour",
+    "the pump sucked off the excess fluid", "the bus jerked off the kerb",
+    "Nigeria and Niger teams", "a bltz of letters",
+])
+def test_look_alikes_and_run_togethers_with_an_everyday_sense_are_clean(text: str) -> None:
+    for name in ("profanity", "profanity_mild", "slur"):
+        assert found(name, text) == [], name
+
+
 # ---- numbers, emails and addresses in context --------------------------------------------
 
 def test_no_phone_numbers_in_isbns_or_links() -> None:

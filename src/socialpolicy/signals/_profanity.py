@@ -1,12 +1,13 @@
 """Swearing, obscenity and slurs, each found with its tier (`mild`, `strong`, `slur`).
 
 The disguises people use are read through: masks (`f***ing`, `motherf@#&%er`, `bl**dy`),
-look-alike digits and symbols (`sh1t`, `a$$`), letters spaced or one per line (`f u c k`),
-stretched or doubled letters (`fuuuck`, `BIITCH`), a swapped pair (`fcuk`) and a replaced vowel
-in the strongest words (`fwck`, `cvnt`), and insults run together (`shitface`, `dickweed`).
-Words are matched whole, so Scunthorpe, assess, class,
-cocktail and Hancock are safe, and nothing inside a web address counts. Words with an everyday
-meaning (`dick`, `cock`, `ass`, `prick`) count only in context (see `_words`).
+look-alike digits and symbols (`sh1t`, `a$$`, `nlgger`, `SHlT`), letters spaced or one per
+line (`f u c k`), stretched or doubled letters (`fuuuck`, `BIITCH`), a swapped pair (`fcuk`)
+and a replaced vowel in the strongest words (`fwck`, `cvnt`), insults run together
+(`shitface`, `dickweed`), slurs run into a name (`SomeNameFaggot`) and a sexual verb with
+`off` (`sucking off my ...`). Words are matched whole, so Scunthorpe, assess, class, cocktail
+and Hancock are safe, and nothing inside a web address counts. Words with an everyday meaning
+(`dick`, `cock`, `ass`, `prick`) count only in context (see `_words` and `_swearing_context`).
 
 One scan of a text serves all four detectors (`profanity`, `profanity_mild`,
 `profanity_strong`, `slur`): the last few texts' results are kept.
@@ -19,24 +20,28 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Final, Literal
 
+from ._swearing_context import (
+    NEXT_WORD,
+    after_sexual_verb,
+    capital_l,
+    in_context,
+    named,
+    run_into,
+    sexual_off,
+)
 from ._text import Text
 from ._words import (
     COMPOUND_HEADS,
     COMPOUND_TAILS,
     CONTEXTUAL,
-    CUES,
     DISGUISED_STEMS,
     EVERYDAY_AFTER,
-    INNOCENT_AFTER,
-    INNOCENT_BEFORE,
-    INSULT_AFTER,
     NOT_DISGUISES,
     NOT_SQUEEZED,
+    RUN_INTO,
     SEXUAL_OBJECTS,
-    SEXUAL_VERBS,
     VOCABULARY,
     Tier,
-    word_set,
 )
 
 Span = tuple[int, int]
@@ -59,19 +64,8 @@ _SPACED = re.compile(r"(?<![a-z0-9])[a-z](?:[\s._\-*]{1,3}[a-z]){2,13}(?![a-z0-9
 _SPACED_HINT = re.compile(r"(?<![a-z0-9])[a-z][\s._\-*]{1,3}[a-z](?![a-z0-9])")
 _SEPARATORS = re.compile(r"[^a-z]+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\]\[]+")
-_WORD_BEFORE = re.compile(r"([a-z']+)[^a-z']{1,3}$")
-_NEXT_WORD = re.compile(r"[^a-z0-9]{1,3}([a-z'\-]+)")
-_KEPT_BEFORE = re.compile(r"([A-Za-z']+)[^A-Za-z']{1,3}$")
-_KEPT_AFTER = re.compile(r"[^A-Za-z0-9]{1,3}([A-Za-z'\-]+)")
-_TITLES = word_set("mr mrs ms miss dr sir st prof")
-# `prick` and `fag` have an everyday British meaning (a finger-prick test, a cigarette):
-# only these words before them make them insults.
-_STRICT_CUES = word_set("you u ur ya yer such total complete absolute arrogant smug utter "
-                         "gay stupid dumb fat little")
-_STRICT = frozenset({"prick", "pricks", "fag", "fags"})
-# `a/an/you <any word> dick!`: an insult when the word ends the phrase.
-_PHRASE_OPENERS = word_set("a an you ur your such what")
-_PHRASE_END = frozenset(".!?,;:)\n")
+# Long slurs, found inside a run-together name or hashtag only where capitals mark the word.
+_RUN_INTO = re.compile("|".join(sorted(RUN_INTO, key=len, reverse=True)))
 _ORDER: dict[Tier, int] = {"strong": 0, "slur": 1, "mild": 2}
 
 
@@ -165,7 +159,22 @@ def _alpha_tier(token: str) -> Tier | None:
         return tier
     squeezed = _REPEATS.sub(r"\1", token)
     if squeezed != token and token not in NOT_SQUEEZED:
-        return _SQUEEZED.get(squeezed)
+        tier = _SQUEEZED.get(squeezed)
+        if tier is not None:
+            return tier
+    return _l_for_i(token) if "l" in token and len(token) >= 5 else None
+
+
+def _l_for_i(token: str) -> Tier | None:
+    """`nlgger`, `bltch`: a lower-case `l` written for `i`. The caller allows it in listed words
+    of five letters or more; in shorter ones only among capitals (`SHlT`), since it would turn
+    acronyms (SPLC) into words."""
+    variants = {token.replace("l", "i")}
+    variants |= {token[:i] + "i" + token[i + 1:] for i, c in enumerate(token) if c == "l"}
+    for variant in sorted(variants):
+        tier = VOCABULARY.get(variant)
+        if tier is not None:
+            return tier
     return None
 
 
@@ -190,17 +199,6 @@ def _tier(token: str) -> Tier | None:
     return None
 
 
-def _named(kept: str, start: int, end: int, shouting: bool) -> bool:
-    """A capitalised word next to another capitalised word, in text that is not all capitals:
-    part of a name or a title."""
-    if shouting or not kept[start].isupper() or not kept[start + 1:end].islower():
-        return False
-    before = _KEPT_BEFORE.search(kept, max(0, start - 24), start)
-    after = _KEPT_AFTER.match(kept, end)
-    return ((before is not None and kept[before.start(1)].isupper())
-            or (after is not None and kept[after.start(1)].isupper()))
-
-
 def _contextual(token: str) -> str | None:
     """The contextual word a token is, stretched letters squeezed (`fagg`, `diiick`)."""
     if token in CONTEXTUAL:
@@ -209,56 +207,9 @@ def _contextual(token: str) -> str | None:
     return squeezed if squeezed in CONTEXTUAL else None
 
 
-def _in_context(word: str, folded: str, kept: str, start: int, end: int,
-                shouting: bool) -> bool:
-    """Whether a contextual word is used as swearing here: an insult cue before it, no
-    everyday phrase around it, and not part of a name."""
-    before = _WORD_BEFORE.search(folded, max(0, start - 24), start)
-    previous = before.group(1) if before else ""
-    after = _NEXT_WORD.match(folded, end)
-    following = after.group(1) if after else ""
-    if previous in INNOCENT_BEFORE or following in INNOCENT_AFTER or previous in _TITLES:
-        return False
-    if _named(kept, start, end, shouting):  # Dick Francis, Moby Dick
-        return False
-    if word in _STRICT:
-        return previous in _STRICT_CUES
-    if following in INSULT_AFTER:
-        return True
-    if previous in CUES or previous in {"a", "an"}:
-        return True
-    two_before = folded[max(0, start - 8):start].rstrip()
-    if two_before.endswith("in the"):
-        return True
-    return before is not None and _ends_phrase(folded, end) and _word_before(
-        folded, before.start(1)) in _PHRASE_OPENERS  # `an ungraceful dick!`, `you arrogant SOB`
-
-
-def _word_before(folded: str, start: int) -> str:
-    before = _WORD_BEFORE.search(folded, max(0, start - 24), start)
-    return before.group(1) if before else ""
-
-
-def _ends_phrase(folded: str, end: int) -> bool:
-    return end == len(folded) or folded[end] in _PHRASE_END
-
-
-def _after_sexual_verb(folded: str, start: int) -> bool:
-    """`suck my balls`, `licking penises`, `suck on my sack`: a sexual verb among the three
-    words before."""
-    for _ in range(3):
-        before = _WORD_BEFORE.search(folded, max(0, start - 24), start)
-        if before is None:
-            return False
-        if before.group(1) in SEXUAL_VERBS:
-            return True
-        start = before.start(1)
-    return False
-
-
 # What a token can be, worked out once per distinct token: (the length that counts, how it
 # is judged, its tier, the contextual word, the words after it that make it everyday).
-_Kind = Literal["word", "disguise", "masks", "sexual", "contextual"]
+_Kind = Literal["word", "disguise", "capital_l", "masks", "sexual", "contextual", "off", "camel"]
 _Token = tuple[int, _Kind, Tier | None, str, frozenset[str]]
 _NOTHING: Final[frozenset[str]] = frozenset()
 
@@ -276,6 +227,10 @@ def _classify(token: str) -> _Token | None:
     if tier is not None:
         kind: _Kind = "disguise" if token in _DISGUISES else "word"
         return len(token), kind, tier, "", everyday
+    if len(token) == 4 and "l" in token and token.isalpha():
+        tier = _l_for_i(token)
+        if tier is not None:
+            return 4, "capital_l", tier, "", everyday
     if token.strip(_MASKS) == "":
         return len(token), "masks", "strong", "", everyday
     if token in SEXUAL_OBJECTS:
@@ -283,6 +238,12 @@ def _classify(token: str) -> _Token | None:
     word = _contextual(token)
     if word is not None:
         return len(token), "contextual", CONTEXTUAL[word], word, everyday
+    if token == "off":
+        return 3, "off", "strong", "", everyday
+    if len(token) > 7 and token.lstrip("@#").isalpha():
+        inside = _RUN_INTO.search(token)
+        if inside is not None:
+            return len(token), "camel", VOCABULARY[inside.group()], inside.group(), everyday
     return None
 
 
@@ -306,16 +267,27 @@ def scan(kept: str, folded: str) -> tuple[Hit, ...]:
                 u += 1
             if u < len(urls) and urls[u][0] <= start:
                 continue  # inside a web address
-        if kind == "disguise" and _named(kept, start, end, shouting):
+        if kind == "disguise" and named(kept, start, end, shouting):
             continue  # a surname that happens to look like a disguise: Anton Fick
+        if kind == "capital_l" and not capital_l(kept[start:end]):
+            continue
         if kind == "masks" and not folded.endswith("son of a ", 0, start):
             continue  # only `son of a *****`
-        if kind == "sexual" and not _after_sexual_verb(folded, start):
+        if kind == "sexual" and not after_sexual_verb(folded, start):
             continue
-        if kind == "contextual" and not _in_context(word, folded, kept, start, end, shouting):
+        if kind == "contextual" and not in_context(word, folded, kept, start, end, shouting):
             continue
+        if kind == "off":
+            start = sexual_off(folded, start, end)
+            if start < 0:
+                continue
+        if kind == "camel":
+            start = run_into(kept, folded, start, end, word)
+            if start < 0:
+                continue
+            end = start + len(word)
         if everyday:
-            following = _NEXT_WORD.match(folded, end)
+            following = NEXT_WORD.match(folded, end)
             if following is not None and following.group(1) in everyday:
                 continue
         assert tier is not None

@@ -87,6 +87,14 @@ SEXUAL_OBJECTS: Final[dict[str, Tier]] = {
 SEXUAL_VERBS: Final[frozenset[str]] = word_set(
     "suck sucks sucking sucked lick licks licking licked")
 
+#: `sucking off my ...`, `jerking off.`, `suck him off`: a sexual verb with `off`, before a
+#: person (`OFF_PERSONS`) or the end of a phrase, or around one (`OFF_OBJECTS`); `sucked off
+#: the excess` and `jerked off the kerb` are not.
+OFF_VERBS: Final[frozenset[str]] = word_set("suck sucks sucking sucked jerk jerks jerking jerked")
+OFF_PERSONS: Final[frozenset[str]] = word_set(
+    "my me him his her you your ur u them their each other some guys men")
+OFF_OBJECTS: Final[frozenset[str]] = word_set("me him her you u them ya")
+
 #: Run-together insults: a swear stem and an insulting ending (`shitface`, `dickweed`,
 #: `cumbucket`, `twatwaffle`); listed whole words (`shithead`) keep their own entries.
 COMPOUND_HEADS: Final[frozenset[str]] = word_set(
@@ -144,3 +152,10 @@ INNOCENT_AFTER: Final[frozenset[str]] = word_set("""
 test tests testing cat cats willow a-doodle-doo tail tails pit pits van whittington cheney
 francis van
 """)
+
+#: Slurs found inside a run-together name or hashtag (`SomeNameFaggot`, `#NiggerLover`): only
+#: stems of six letters or more with no everyday sense (not `spastic`, `chinks`), and only where
+#: a capital letter starts the word and another (or the end) follows it.
+RUN_INTO: Final[frozenset[str]] = frozenset(
+    w for w, tier in VOCABULARY.items() if tier == "slur" and len(w) >= 6 and w not in
+    word_set("retarded spastic spastics chinks"))
