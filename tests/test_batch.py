@@ -160,7 +160,7 @@ def test_a_helpers_half_decisions_are_finished_the_same_here(policy_id: str, eng
     _batch._WORKER.update(policy=chosen, options=options)
     try:
         sent = pickle.loads(pickle.dumps(_batch._evaluate_chunk(5, pickle.loads(
-            pickle.dumps(rows)))))
+            pickle.dumps(rows)), 7)))
     finally:
         _batch._WORKER.clear()
     here = _batch.decide_block(chosen, rows, options, 5)

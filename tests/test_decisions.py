@@ -192,3 +192,34 @@ def test_decisions_survive_pickling_as_they_cross_to_worker_processes() -> None:
     assert back == decisions
     assert back[0].findings[0].evidence == decisions[0].findings[0].evidence
     assert back[0].findings and back[1].outcome == "error" and back[1].error_detail
+
+
+def test_a_decisions_lists_are_read_only_and_shared() -> None:
+    """Decisions are immutable, lists included; decisions with the same outcome share their
+    lists (what keeps a million kept decisions small for memory and the garbage collector)."""
+    import copy
+    import pickle
+
+    policy = sp.load_policy("mse_icb", engine="reference")
+    first, second = (policy.decide(comment(text=f"spam spam {i}", labels={"spam"}),
+                                   as_of=date(2025, 6, 1))  # before its review date
+                     for i in range(2))
+    assert first.actions is second.actions and first.citations is second.citations
+    assert first.warnings is second.warnings  # both empty: one shared empty list
+    late = policy.decide(comment(labels={"spam"}), as_of=date(2027, 1, 1))
+    assert late.warnings and late.warnings is policy.decide(comment(), as_of=date(2027, 1, 1)
+                                                            ).warnings
+    assert isinstance(first.actions, list) and first.actions == list(first.actions)
+    for change in (lambda: first.actions.append(first.actions[0]),
+                   lambda: first.citations.clear(), lambda: first.warnings.extend(["x"]),
+                   lambda: first.findings.__setitem__(0, first.findings[0]),
+                   lambda: first.actions.sort(key=str)):
+        with pytest.raises(TypeError, match=r"cannot be changed.*list\(\.\.\.\)"):
+            change()
+    assert first.citations and first.warnings == []  # nothing changed
+    again = pickle.loads(pickle.dumps(first))
+    assert again == first and type(again.actions) is type(first.actions)
+    assert copy.deepcopy(first) == first
+    mine = list(first.actions)
+    mine.append(first.actions[0])  # a copy is an ordinary list
+    assert len(mine) == len(first.actions) + 1

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import ValidationError
 
-from .decision import Decision, RowError
+from .decision import NOTHING, Decision, RowError
 from .errors import DetectorError
 from .signals import check_detectors
 from .timing import CalendarRangeError
@@ -120,7 +120,7 @@ def evaluate_block(policy: Policy, block: list[Any], options: Mapping[str, Any],
     return out  # type: ignore[return-value]  # every row was given an answer above
 
 
-def conclude_block(policy: Policy, block: list[Any], evaluated: list[Decision | Evaluated],
+def conclude_block(policy: Policy, block: list[Any], evaluated: Iterable[Decision | Evaluated],
                    options: Mapping[str, Any], start: int) -> list[Decision]:
     """The second half of `decide_block`: every row's decision, numbered from `start`."""
     capabilities = options.get("platform_capabilities")
@@ -201,45 +201,56 @@ def _start_worker(payload: bytes) -> None:
     _WORKER["options"] = options
 
 
-# What a worker sends back for a row it evaluated: (kind, fired rule ids, evidence, warnings,
-# detected labels, the validated subject or None when it is the row the caller sent).
-_Compact: TypeAlias = tuple[str, frozenset[str], list[Any], list[str], list[str], Any]
+# What a helper sends back for a row it evaluated: (kind, the fired rule ids, then evidence,
+# warnings and detected labels or None where empty, and the validated subject or None when it is
+# the row the caller sent). Flat and immutable, so the caller's garbage collector can set the
+# chunk aside at once instead of promoting it through its generations while it waits.
+_Compact: TypeAlias = tuple[SubjectKind, tuple[str, ...], Any, Any, Any, Any]
 
 
-def _evaluate_chunk(start: int, rows: list[Any]) -> list[Decision | _Compact]:
-    """A worker's half of `decide_block`. Concluding (outcome, citations, deadline) happens in
-    the caller from the policy's memoised plan: a full decision costs about as much to pickle
-    and unpickle as to build, and it would carry back the subject the caller already holds."""
+def _evaluate_chunk(start: int, rows: list[Any], block: int) -> list[Decision | _Compact]:
+    """A helper's half of `decide_block`, `block` rows at a time (a helper's chunk is larger
+    than the engine's batch, and a block's facts should not outlive it). Concluding (outcome,
+    citations, deadline) happens in the caller from the policy's memoised plan: a full decision
+    costs about as much to pickle and unpickle as to build, and would carry back the subject
+    the caller already holds."""
     policy, options = _WORKER["policy"], _WORKER["options"]
-    return [item if isinstance(item, Decision) else
-            (item[0].kind, item[1], item[0].evidence, item[0].warnings, item[0].detected,
-             None if item[0].subject is row else item[0].subject)
-            for row, item in zip(rows, evaluate_block(policy, rows, options, start),
-                                 strict=True)]
+    out: list[Decision | _Compact] = []
+    for at in range(0, len(rows), block):
+        part = rows[at:at + block]
+        out += [item if isinstance(item, Decision) else
+                (item[0].kind, tuple(item[1]), item[0].evidence or None,
+                 item[0].warnings or None, item[0].detected or None,
+                 None if item[0].subject is row else item[0].subject)
+                for row, item in zip(part, evaluate_block(policy, part, options, start + at),
+                                     strict=True)]
+    return out
 
 
 def _resume(policy: Policy, chunk: list[Any], options: Mapping[str, Any],
-            items: list[Decision | _Compact]) -> list[Decision | Evaluated]:
-    """Rebuild what `evaluate_block` gave in the worker from what it sent."""
+            items: list[Decision | _Compact]) -> Iterator[Decision | Evaluated]:
+    """What `evaluate_block` gave in the helper, row by row as it is concluded (so nothing
+    built here outlives its row)."""
     from .engine import _Prepared
 
     plans, detectors = policy._plan.kinds, options.get("detectors")
-    return [item if isinstance(item, Decision) else
-            (_Prepared(row if item[5] is None else item[5], item[0],  # type: ignore[arg-type]
-                       plans[item[0]], _NO_FACTS, item[2], item[3], item[4], detectors),
-             item[1])
-            for row, item in zip(chunk, items, strict=True)]
+    for row, item in zip(chunk, items, strict=True):
+        if isinstance(item, Decision):
+            yield item
+            continue
+        kind, fired, evidence, warnings, detected, subject = item
+        yield (_Prepared(row if subject is None else subject, kind, plans[kind], _NO_FACTS,
+                         evidence or NOTHING, warnings or NOTHING, detected or NOTHING,
+                         detectors), frozenset(fired))
 
 
 _NO_FACTS: Mapping[str, Any] = {}  # concluding never reads the facts again
 
 
-_QUEUED = 4  # chunks sent ahead per helper: enough to outlast this process's pauses
-# A helper's chunk is 4 to 64 times `chunk_size`, growing with the rows decided so far: fewer
-# hand-overs, and this process pauses longer to collect garbage as the decisions it holds
-# grow (`decide_many`), when a helper must not run dry. Bounded, so a stream stays flat.
-_HELPER_LEAST, _HELPER_MOST, _GROWTH = 4, 64, 25
-_WINDOW = 8  # chunks decided ahead of the one the caller is waiting for, per process
+_QUEUED = 3  # chunks sent ahead per helper: enough to outlast this process's pauses
+_HELPER_SHARE = 8  # a helper's chunk is this many times `chunk_size`: fewer hand-overs
+_AHEAD = 4  # this process decides at most this many helper chunks' worth of rows ahead of
+#            the oldest chunk still with a helper, so memory stays flat on a stream
 
 
 def decide_parallel(policy: Policy, rows: Iterable[Any], options: Mapping[str, Any],
@@ -256,7 +267,8 @@ def decide_parallel(policy: Policy, rows: Iterable[Any], options: Mapping[str, A
         raise ValueError("`workers` needs options that can be sent to another process "
                          f"(custom detectors must be picklable): {exc}") from exc
     rows = iter(rows)
-    helpers, start = workers - 1, 0
+    helpers, start, held = workers - 1, 0, 0
+    share, limit = _HELPER_SHARE * chunk_size, _AHEAD * _HELPER_SHARE * chunk_size * workers
     window: deque[tuple[int, list[Any], _Pending]] = deque()
     context = multiprocessing.get_context("spawn")  # never fork a process holding threads
     pool = ProcessPoolExecutor(helpers, mp_context=context, initializer=_start_worker,
@@ -266,22 +278,21 @@ def decide_parallel(policy: Policy, rows: Iterable[Any], options: Mapping[str, A
         while True:
             send = not broken and sum(isinstance(item, Future) and not item.done()
                                       for _, _, item in window) < _QUEUED * helpers
-            size = (min(max(_HELPER_LEAST, start // _GROWTH // chunk_size), _HELPER_MOST)
-                    * chunk_size if send else chunk_size)
-            chunk = list(itertools.islice(rows, size))
+            chunk = list(itertools.islice(rows, share if send else chunk_size))
             if not chunk:
                 break
             item: _Pending | None = None
             if send:
                 try:
-                    item = pool.submit(_evaluate_chunk, start, chunk)
+                    item = pool.submit(_evaluate_chunk, start, chunk, chunk_size)
                 except Exception:  # the pool broke (a helper died): decide here from now on
                     broken = True
             if item is None:
                 item = decide_block(policy, chunk, options, start)
             window.append((start, chunk, item))
-            start += len(chunk)
-            while window and (len(window) > _WINDOW * workers or _ready(window[0][2])):
+            start, held = start + len(chunk), held + len(chunk)
+            while window and (held > limit or _ready(window[0][2])):
+                held -= len(window[0][1])
                 yield from _collect(policy, options, *window.popleft())
         while window:
             yield from _collect(policy, options, *window.popleft())

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from .conditions import atoms, to_ir
-from .decision import Action, Citation, Finding
+from .decision import Action, Citation, Finding, FrozenList
 from .policy.model import ActionSpec, PolicyDocument, Rule
 from .signals import evidence_keys
 from .vocab import DEFAULT_PLATFORM_CAPABILITIES, Capability, Outcome, SubjectKind, severity
@@ -65,11 +65,12 @@ class Combined:
 
     outcome: Outcome
     reason: str
-    actions: tuple[Action, ...]
-    citations: tuple[Citation, ...]
+    # Read-only lists handed to every decision of this combination as they are.
+    actions: FrozenList[Action]
+    citations: FrozenList[Citation]
     warnings: tuple[str, ...]
     respond_days: int | None
-    findings: tuple[Finding, ...] = ()
+    findings: FrozenList[Finding]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,7 @@ class KindPlan:
     outside_scope: str | None  # the reason given when the scope condition does not hold
     default_outcome: Outcome | None
     default_reason: str
-    default_citations: tuple[Citation, ...]
+    default_citations: FrozenList[Citation]
     rules: tuple[RulePlan, ...]
     #: the default rests on cut-off source text: say so whenever it applies
     default_warnings: tuple[str, ...] = ()
@@ -159,13 +160,13 @@ class PolicyPlan:
         combined = Combined(
             outcome=outcome,
             reason="; ".join(f.reason for f in findings if f.outcome == outcome),
-            actions=tuple(merge_actions(findings)),
-            citations=citations,
+            actions=FrozenList(merge_actions(findings)),
+            citations=FrozenList(citations),
             warnings=(*(v.warning for v in chosen if v.warning is not None),
                       *(self.cut_off[c.clause_id] for c in citations
                         if c.clause_id in self.cut_off)),
             respond_days=min(respond) if respond else None,
-            findings=tuple(findings))
+            findings=FrozenList(findings))
         with self._memo_lock:
             if len(self._memo) < _MEMO_LIMIT:
                 self._memo[chosen] = combined
@@ -176,11 +177,11 @@ class PolicyPlan:
         if policy is None or policy.not_covered is not None:
             reason = (policy.not_covered if policy and policy.not_covered else
                       f"the {document.organisation} policy has no clauses governing {name}")
-            return KindPlan(kind, reason, None, None, "", (), ())
+            return KindPlan(kind, reason, None, None, "", FrozenList(), ())
         assert policy.default is not None  # the checker guarantees it
         return KindPlan(
             kind, None, policy.scope.outside if policy.scope else None, policy.default.outcome,
-            policy.default.reason, self.citations(policy.default.cites),
+            policy.default.reason, FrozenList(self.citations(policy.default.cites)),
             tuple(self._rule(rule) for rule in document.rules_for(kind)),
             tuple(document.cut_off_warnings(
                 (*policy.default.cites, *policy.default.cut_off),

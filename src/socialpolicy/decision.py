@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from .render import decision_html
 from .vocab import Outcome, SubjectKind
@@ -34,6 +34,34 @@ def _quick_pickle(cls: type[_T]) -> type[_T]:
 
     cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
     return cls
+
+
+class FrozenList(list[_T]):
+    """A decision's list: read like any list, changed never. Decisions are immutable, so the
+    lists in them are too, and that lets decisions with the same outcome share one list of
+    actions, citations and findings: a kept decision stays small, and a million of them give
+    the garbage collector a million objects to look at instead of six million."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[FrozenList[_T]], tuple[list[_T]]]:
+        return type(self), (list(self),)  # rebuilt whole: unpickling must not append
+
+
+def _refuse(self: FrozenList[Any], *args: Any, **kwargs: Any) -> NoReturn:
+    raise TypeError("a decision's lists cannot be changed (decisions are immutable); "
+                    "copy one first with list(...)")
+
+
+for _name in ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
+              "__setitem__", "__delitem__", "__iadd__", "__imul__"):
+    setattr(FrozenList, _name, _refuse)
+
+NOTHING: FrozenList[Any] = FrozenList()  # the one empty list every decision may share
+
+
+def _nothing() -> list[Any]:
+    return NOTHING
 
 
 @_quick_pickle
@@ -128,23 +156,27 @@ class RowError:
 @_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The policy's answer for one subject."""
+    """The policy's answer for one subject.
+
+    Immutable, lists included: the lists a decision holds are read-only (changing one raises
+    `TypeError`; `list(d.actions)` gives a copy to change) and decisions with the same outcome
+    share them, which keeps a kept decision small."""
 
     outcome: Outcome
     policy_id: str
     policy_version: str
     kind: SubjectKind | None
     reason: str
-    actions: list[Action] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=_nothing)
+    citations: list[Citation] = field(default_factory=_nothing)
+    findings: list[Finding] = field(default_factory=_nothing)
     respond_by: datetime | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=_nothing)
     engine: str = ""
     row: int | None = None  # set by decide_many
     error: str | None = None  # set on an `error` decision from decide_many
     #: Labels a detector found in the text that the caller did not assert (provenance).
-    detected: list[str] = field(default_factory=list)
+    detected: list[str] = field(default_factory=_nothing)
     #: SHA-256 of the policy file's text, so a record says exactly which rules decided.
     policy_digest: str = ""
     #: The caller's own id for the subject (its `id` field), passed through untouched.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 from ._batch import DEFAULT_CHUNK, check_options, decide_parallel, decide_rows
 from ._plan import KindPlan, PolicyPlan
 from ._progress import progress_bar
-from .decision import Citation, Decision, Evidence, Finding
+from .decision import NOTHING, Citation, Decision, Evidence, Finding, FrozenList
 from .engines import Engine, EngineName, make_engine
 from .errors import EngineError, SubjectKindError
 from .explain import Explanation, RuleTrace, trace
@@ -50,9 +50,9 @@ class Policy:
         self._ir = ir
         self._engine: Engine = make_engine(engine, ir)
         self._plan = PolicyPlan(document, KIND_PLURALS)
-        self._review_warning = None if document.review is None else (
+        self._review_warning: list[str] = NOTHING if document.review is None else FrozenList([
             f"the {document.id} policy passed its review date ({document.review.isoformat()}); "
-            "check it is still current")
+            "check it is still current"])
         self._review_passed_at = _midnight_after(document.review)
 
     # ---- what the policy is -----------------------------------------------------------------
@@ -143,8 +143,8 @@ class Policy:
         facts, evidence = derive(subject, self._document, detectors, staff_directory)
         long_texts = text_warnings(subject, detectors)
         if long_texts:
-            warnings = [*warnings, *long_texts]
-        detected = detected_labels(subject, evidence) if evidence else []
+            warnings = FrozenList([*warnings, *long_texts])
+        detected = FrozenList(detected_labels(subject, evidence)) if evidence else NOTHING
         return _Prepared(subject, kind, plan, facts, evidence, warnings, detected, detectors)
 
     def _conclude(self, step: _Prepared, fired: frozenset[str],
@@ -160,15 +160,17 @@ class Policy:
         if resolved is None:
             assert plan.default_outcome is not None
             return self._decision(plan.default_outcome, kind, plan.default_reason,
-                                  citations=list(plan.default_citations),
-                                  warnings=warnings + list(plan.default_warnings),
+                                  citations=plan.default_citations,
+                                  warnings=FrozenList([*warnings, *plan.default_warnings])
+                                  if plan.default_warnings else warnings,
                                   detected=detected, subject=subject, detectors=detectors)
         combined = resolved.combined
         if evidence:
-            findings = [_with_evidence(f, [e for e in evidence if e.fact in keys])
-                        for f, keys in zip(combined.findings, resolved.evidence, strict=True)]
+            findings = FrozenList([_with_evidence(f, [e for e in evidence if e.fact in keys])
+                                   for f, keys in zip(combined.findings, resolved.evidence,
+                                                      strict=True)])
         else:
-            findings = list(combined.findings)
+            findings = combined.findings
         respond_by = None
         hours = self._document.working_hours
         if combined.respond_days and hours is not None and not isinstance(subject,
@@ -176,8 +178,8 @@ class Policy:
             respond_by = hours.add_working_days(subject.posted_at, combined.respond_days)
         return Decision(
             combined.outcome, self._document.id, self._document.version, kind, combined.reason,
-            list(combined.actions), list(combined.citations), findings, respond_by,
-            warnings + list(combined.warnings) if combined.warnings else warnings,
+            combined.actions, combined.citations, findings, respond_by,
+            FrozenList([*warnings, *combined.warnings]) if combined.warnings else warnings,
             self._engine.name, detected=detected, policy_digest=self._document.digest,
             subject_id=subject.id, subject=subject,
             detectors=None if detectors is None else tuple(detectors))
@@ -280,14 +282,14 @@ class Policy:
     def _warnings(self, as_of: date | None) -> list[str]:
         review = self._document.review
         if review is None:
-            return []
+            return NOTHING
         if as_of is not None:
             passed = as_of > review
         elif self._review_passed_at is not None:
             passed = time.time() >= self._review_passed_at
         else:
             passed = date.today() > review
-        return [cast(str, self._review_warning)] if passed else []
+        return self._review_warning if passed else NOTHING
 
     def _decision(self, outcome: Outcome, kind: SubjectKind | None, reason: str,
                   subject: Subject | None = None, detectors: Sequence[Detector] | None = None,
