@@ -7,6 +7,7 @@ is not a subject) and never as an exception; workers and streaming give the same
 from __future__ import annotations
 
 import itertools
+import os
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -149,7 +150,7 @@ def test_a_helpers_half_decisions_are_finished_the_same_here(policy_id: str, eng
     in one process: the same decisions as deciding the rows here, subjects included."""
     import pickle
 
-    from socialpolicy import _batch
+    from socialpolicy import _batch, _parallel
 
     chosen = sp.load_policy(policy_id, engine=engine)  # type: ignore[arg-type]
     spoken = sp.Comment(platform="x", text="ring me on 07700 900123, you fucking liar",
@@ -157,14 +158,14 @@ def test_a_helpers_half_decisions_are_finished_the_same_here(policy_id: str, eng
     rows = [*_rule_examples(chosen), spoken, {"kind": "comment"}, "not a row"]
     options = {"platform_capabilities": {"x": ["hide"]}, "as_of": None, "detectors": None,
                "staff_directory": ("Dr Jane Example",)}
-    _batch._WORKER.update(policy=chosen, options=options)
+    _parallel._WORKER.update(policy=chosen, options=options)
     try:
-        sent = pickle.loads(pickle.dumps(_batch._evaluate_chunk(5, pickle.loads(
+        sent = pickle.loads(pickle.dumps(_parallel._evaluate_chunk(5, pickle.loads(
             pickle.dumps(rows)), 7)))
     finally:
-        _batch._WORKER.clear()
+        _parallel._WORKER.clear()
     here = _batch.decide_block(chosen, rows, options, 5)
-    back = _batch.conclude_block(chosen, rows, _batch._resume(chosen, rows, options, sent),
+    back = _batch.conclude_block(chosen, rows, _parallel._resume(chosen, rows, options, sent),
                                  options, 5)
     assert [d.to_dict() for d in back] == [d.to_dict() for d in here]
     assert [d.row for d in back] == list(range(5, 5 + len(rows)))
@@ -180,24 +181,72 @@ def test_workers_share_the_rows_with_this_process_and_agree(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """`workers=2`: one helper process and this one both decide chunks; the answer is the same
     rows, order and decisions as deciding them all here."""
-    from concurrent.futures import Future
-
-    from socialpolicy import _batch
+    from socialpolicy import _parallel
 
     chosen = policy()
     rows = _rule_examples(chosen) * 12
     by: dict[str, int] = {"helper": 0, "here": 0}
-    collect = _batch._collect
+    collect = _parallel._collect
 
-    def counting(policy: sp.Policy, options: Any, start: int, chunk: list[Any],
-                 item: Any) -> Any:
-        by["helper" if isinstance(item, Future) and item.exception() is None
-           else "here"] += len(chunk)
-        return collect(policy, options, start, chunk, item)
+    def counting(policy: sp.Policy, options: Any, chunk: Any, *rest: Any) -> Any:
+        yield from collect(policy, options, chunk, *rest)
+        by["helper" if chunk.result is not None else "here"] += len(chunk.rows)
 
-    monkeypatch.setattr(_batch, "_collect", counting)
+    monkeypatch.setattr(_parallel, "_collect", counting)
     one = chosen.decide_many(rows)
     two = chosen.decide_many(rows, workers=2, chunk_size=8)
     assert [d.to_dict() for d in two] == [d.to_dict() for d in one]
     assert all(a.subject == b.subject for a, b in zip(one, two, strict=True))
     assert by["helper"] > 0 and by["here"] > 0 and sum(by.values()) == len(rows)
+
+
+def test_a_helper_that_dies_leaves_its_chunks_to_this_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper killed mid-batch: every row still gets its decision, in order, decided here."""
+    import os
+    import signal
+
+    from socialpolicy import _parallel
+
+    chosen = policy()
+    rows = _rule_examples(chosen) * 12
+    send = _parallel._Helpers.send
+
+    def send_then_die(self: Any, helper: int, chunk: Any, block: int) -> bool:
+        sent = send(self, helper, chunk, block)
+        if chunk.start > 0:  # the first chunk goes through; then the helper is killed
+            pid = self.processes[helper].pid
+            if pid is not None and self.processes[helper].is_alive():
+                os.kill(pid, signal.SIGKILL)
+        return sent
+
+    failed: list[int] = []
+    collect = _parallel._collect
+
+    def counting(policy: sp.Policy, options: Any, chunk: Any, *rest: Any) -> Any:
+        yield from collect(policy, options, chunk, *rest)
+        if chunk.failed:
+            failed.append(chunk.start)
+
+    monkeypatch.setattr(_parallel._Helpers, "send", send_then_die)
+    monkeypatch.setattr(_parallel, "_collect", counting)
+    one = chosen.decide_many(rows)
+    two = chosen.decide_many(rows, workers=2, chunk_size=8)
+    assert [d.to_dict() for d in two] == [d.to_dict() for d in one]
+    assert failed  # chunks the dead helper held were decided here
+
+
+def test_a_stream_read_in_part_stops_its_helpers() -> None:
+    """Reading only the first decisions of a long stream and closing it: the helpers stop and
+    the chunk files are removed."""
+    import glob
+    import multiprocessing
+    import tempfile
+
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "socialpolicy-batch-*")))
+    stream = policy().decide_iter(itertools.repeat(GOOD, 100_000), workers=2, chunk_size=16)
+    assert [d.row for d in itertools.islice(stream, 40)] == list(range(40))
+    stream.close()  # type: ignore[attr-defined]
+    after = set(glob.glob(os.path.join(tempfile.gettempdir(), "socialpolicy-batch-*")))
+    assert after == before
+    assert not [p for p in multiprocessing.active_children() if p.daemon]

@@ -6,27 +6,20 @@ fault) becomes an `error` decision for that row, carrying the row number and a s
 `RowError` list beside the message. Only mistakes in the call itself (bad `detectors`, a bad
 `workers` count) raise, before any row is decided.
 
-`workers=N` decides in this process and N-1 helper processes. The policy travels to them as
-its compiled document and IR (the file's content, not its path) and is built once per helper.
-A helper sends back only what the rules found (kind, fired rules, evidence, warnings), and this
-process finishes each decision from its memoised plan: a whole decision costs about as much
-to pickle and unpickle as to build. Results come back in input order, with a bounded number of
-chunks in flight, so memory stays flat however long the input. A chunk that cannot be sent (a
-row that does not pickle) or a helper that dies is decided here instead, with the same answer.
+A chunk is decided in two halves, `evaluate_block` (facts and the engine call) and
+`conclude_block` (the decision from the plan), so that `workers=N` (`_parallel`) can run the
+first half in a helper process and the second here.
 """
 
 from __future__ import annotations
 
 import itertools
-import pickle
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import ValidationError
 
-from .decision import NOTHING, Decision, RowError
+from .decision import Decision, RowError
 from .errors import DetectorError
 from .signals import check_detectors
 from .timing import CalendarRangeError
@@ -186,137 +179,3 @@ def _id_hint(subject: Any) -> str | None:
     except Exception:
         return None
     return value if isinstance(value, str) else None
-
-
-# ---- across processes ----------------------------------------------------------------------
-
-_WORKER: dict[str, Any] = {}
-
-
-def _start_worker(payload: bytes) -> None:
-    from .engine import Policy
-
-    document, ir, engine, options = pickle.loads(payload)
-    _WORKER["policy"] = Policy(document, ir, engine)
-    _WORKER["options"] = options
-
-
-# What a helper sends back for a row it evaluated: (kind, the fired rule ids, then evidence,
-# warnings and detected labels or None where empty, and the validated subject or None when it is
-# the row the caller sent). Flat and immutable, so the caller's garbage collector can set the
-# chunk aside at once instead of promoting it through its generations while it waits.
-_Compact: TypeAlias = tuple[SubjectKind, tuple[str, ...], Any, Any, Any, Any]
-
-
-def _evaluate_chunk(start: int, rows: list[Any], block: int) -> list[Decision | _Compact]:
-    """A helper's half of `decide_block`, `block` rows at a time (a helper's chunk is larger
-    than the engine's batch, and a block's facts should not outlive it). Concluding (outcome,
-    citations, deadline) happens in the caller from the policy's memoised plan: a full decision
-    costs about as much to pickle and unpickle as to build, and would carry back the subject
-    the caller already holds."""
-    policy, options = _WORKER["policy"], _WORKER["options"]
-    out: list[Decision | _Compact] = []
-    for at in range(0, len(rows), block):
-        part = rows[at:at + block]
-        out += [item if isinstance(item, Decision) else
-                (item[0].kind, tuple(item[1]), item[0].evidence or None,
-                 item[0].warnings or None, item[0].detected or None,
-                 None if item[0].subject is row else item[0].subject)
-                for row, item in zip(part, evaluate_block(policy, part, options, start + at),
-                                     strict=True)]
-    return out
-
-
-def _resume(policy: Policy, chunk: list[Any], options: Mapping[str, Any],
-            items: list[Decision | _Compact]) -> Iterator[Decision | Evaluated]:
-    """What `evaluate_block` gave in the helper, row by row as it is concluded (so nothing
-    built here outlives its row)."""
-    from .engine import _Prepared
-
-    plans, detectors = policy._plan.kinds, options.get("detectors")
-    for row, item in zip(chunk, items, strict=True):
-        if isinstance(item, Decision):
-            yield item
-            continue
-        kind, fired, evidence, warnings, detected, subject = item
-        yield (_Prepared(row if subject is None else subject, kind, plans[kind], _NO_FACTS,
-                         evidence or NOTHING, warnings or NOTHING, detected or NOTHING,
-                         detectors), frozenset(fired))
-
-
-_NO_FACTS: Mapping[str, Any] = {}  # concluding never reads the facts again
-
-
-_QUEUED = 3  # chunks sent ahead per helper: enough to outlast this process's pauses
-_HELPER_SHARE = 8  # a helper's chunk is this many times `chunk_size`: fewer hand-overs
-_AHEAD = 4  # this process decides at most this many helper chunks' worth of rows ahead of
-#            the oldest chunk still with a helper, so memory stays flat on a stream
-
-
-def decide_parallel(policy: Policy, rows: Iterable[Any], options: Mapping[str, Any],
-                    workers: int, chunk_size: int = DEFAULT_CHUNK) -> Iterator[Decision]:
-    """`decide_rows` over `workers` processes, in input order: this process and `workers - 1`
-    helpers. Helpers are kept fed with chunks; the calling process decides a chunk itself
-    whenever they have enough queued, so it works while they start and never waits on a chunk
-    it could have decided, and only the helpers' rows pay for crossing between processes."""
-    import multiprocessing
-
-    try:
-        payload = pickle.dumps((policy.document, policy._ir, policy.engine, dict(options)))
-    except Exception as exc:
-        raise ValueError("`workers` needs options that can be sent to another process "
-                         f"(custom detectors must be picklable): {exc}") from exc
-    rows = iter(rows)
-    helpers, start, held = workers - 1, 0, 0
-    share, limit = _HELPER_SHARE * chunk_size, _AHEAD * _HELPER_SHARE * chunk_size * workers
-    window: deque[tuple[int, list[Any], _Pending]] = deque()
-    context = multiprocessing.get_context("spawn")  # never fork a process holding threads
-    pool = ProcessPoolExecutor(helpers, mp_context=context, initializer=_start_worker,
-                               initargs=(payload,))
-    try:
-        broken = False
-        while True:
-            send = not broken and sum(isinstance(item, Future) and not item.done()
-                                      for _, _, item in window) < _QUEUED * helpers
-            chunk = list(itertools.islice(rows, share if send else chunk_size))
-            if not chunk:
-                break
-            item: _Pending | None = None
-            if send:
-                try:
-                    item = pool.submit(_evaluate_chunk, start, chunk, chunk_size)
-                except Exception:  # the pool broke (a helper died): decide here from now on
-                    broken = True
-            if item is None:
-                item = decide_block(policy, chunk, options, start)
-            window.append((start, chunk, item))
-            start, held = start + len(chunk), held + len(chunk)
-            while window and (held > limit or _ready(window[0][2])):
-                held -= len(window[0][1])
-                yield from _collect(policy, options, *window.popleft())
-        while window:
-            yield from _collect(policy, options, *window.popleft())
-    finally:  # a caller that stops reading early does not wait for chunks sent ahead
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-# A chunk in the window: decided here already, or sent to a helper.
-_Pending: TypeAlias = "list[Decision] | Future[list[Decision | _Compact]]"
-
-
-def _ready(item: _Pending) -> bool:
-    return not isinstance(item, Future) or item.done()
-
-
-def _collect(policy: Policy, options: Mapping[str, Any], start: int, chunk: list[Any],
-             item: _Pending) -> Iterator[Decision]:
-    if isinstance(item, list):
-        yield from item
-        return
-    try:
-        items = item.result()
-    except Exception:  # the helper died or the chunk could not be sent: decide it here
-        yield from decide_block(policy, chunk, options, start)
-    else:
-        yield from conclude_block(policy, chunk, _resume(policy, chunk, options, items),
-                                  options, start)

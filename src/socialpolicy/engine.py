@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
-from ._batch import DEFAULT_CHUNK, check_options, decide_parallel, decide_rows
+from ._batch import DEFAULT_CHUNK, check_options, decide_rows
 from ._plan import KindPlan, PolicyPlan
 from ._progress import progress_bar
 from .decision import NOTHING, Citation, Decision, Evidence, Finding, FrozenList
@@ -261,6 +261,8 @@ class Policy:
         check_options(options)
         if workers is None or workers == 1:
             return decide_rows(self, subjects, options, chunk=chunk_size if read_ahead else 1)
+        from ._parallel import decide_parallel  # multiprocessing only when asked for
+
         return decide_parallel(self, subjects, options, workers, chunk_size)
 
     def decide_frame(self, frame: Any, *, errors: Literal["coerce", "raise"] = "coerce",
