@@ -193,6 +193,9 @@ def test_workers_share_the_rows_with_this_process_and_agree(
         by["helper" if chunk.result is not None else "here"] += len(chunk.rows)
 
     monkeypatch.setattr(_parallel, "_collect", counting)
+    # This process never takes a chunk back, so the helper surely decides some (it starts in
+    # about the time this process needs for all the rows).
+    monkeypatch.setattr(_parallel, "_claim", lambda path, suffix: False)
     one = chosen.decide_many(rows)
     two = chosen.decide_many(rows, workers=2, chunk_size=8)
     assert [d.to_dict() for d in two] == [d.to_dict() for d in one]
@@ -250,3 +253,44 @@ def test_a_stream_read_in_part_stops_its_helpers() -> None:
     after = set(glob.glob(os.path.join(tempfile.gettempdir(), "socialpolicy-batch-*")))
     assert after == before
     assert not [p for p in multiprocessing.active_children() if p.daemon]
+
+
+def test_a_chunk_is_decided_by_whoever_claims_its_file_first(tmp_path: Any) -> None:
+    """A chunk sent to a helper is a file; the helper and this process each claim it by
+    renaming it, so exactly one decides it. A helper finding it gone answers None (decide it
+    yourself); this process takes back only what no helper has claimed."""
+    import pickle
+    from multiprocessing import Pipe
+
+    from socialpolicy import _batch, _parallel
+
+    chosen = policy()
+    rows = _rule_examples(chosen)[:20]
+    options = {"platform_capabilities": None, "as_of": None, "detectors": None,
+               "staff_directory": ()}
+    policy_file = tmp_path / "policy"
+    policy_file.write_bytes(pickle.dumps((chosen.document, chosen._ir, "reference", options)))
+    for start in (0, 20):
+        (tmp_path / f"{start}.rows").write_bytes(pickle.dumps(rows))
+    kept = _parallel._Chunk(20, rows, helper=0, path=str(tmp_path / "20.rows"))
+    assert _parallel._kept(chosen, options, kept)  # unclaimed: decided here, file gone
+    assert [d.to_dict() for d in kept.decided or []] == [
+        d.to_dict() for d in _batch.decide_block(chosen, rows, options, 20)]
+    assert not (tmp_path / "20.rows").exists()
+    inbox_read, inbox = Pipe(duplex=False)
+    outbox, outbox_write = Pipe(duplex=False)
+    for start in (0, 20):
+        inbox.send((start, str(tmp_path / f"{start}.rows"), 8))
+    inbox.send(None)
+    _parallel._WORKER.clear()
+    try:
+        _parallel._helper_main(str(policy_file), inbox_read, outbox_write)
+    finally:
+        _parallel._WORKER.clear()
+    answered, taken_back = outbox.recv(), outbox.recv()
+    assert answered[0] == 0 and answered[1] is not None and taken_back == (20, None)
+    items = _parallel._read(answered[1])
+    assert items is not None and len(items) == len(rows)
+    late = _parallel._Chunk(0, rows, helper=0, path=str(tmp_path / "0.rows"))
+    assert not _parallel._kept(chosen, options, late)  # the helper had claimed it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["policy"]  # nothing left behind

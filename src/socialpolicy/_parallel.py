@@ -43,7 +43,8 @@ _QUEUED = 3  # chunks sent ahead per helper, so it always has the next one in ha
 _HELPER_SHARE = 8  # a helper's chunk is this many times `chunk_size`: fewer hand-overs
 _AHEAD = 4  # this process decides at most this many helper chunks' worth of rows ahead of
 #            the oldest chunk still with a helper
-_GOODBYE = 5.0  # seconds a helper is given to finish before it is stopped
+_GOODBYE = 0.1  # seconds a helper is given to exit before it is stopped: by then every answer
+#                wanted is in, and one still starting up (a short batch) must not hold the caller
 
 # What a helper sends back for a row it evaluated: (kind, the fired rule ids, then evidence,
 # warnings and detected labels or None where empty, and the validated subject or None when it is
@@ -71,6 +72,7 @@ class _Chunk:
     rows: list[Any]
     decided: list[Decision] | None = None  # decided here
     helper: int | None = None  # or sent to this helper, whose answer lands in `result`
+    path: str = ""  # the file the rows were sent in, until a helper or this process takes it
     result: str | None = None  # the file holding the helper's answer
     failed: bool = False  # the helper could not decide it: decide it here
 
@@ -97,16 +99,46 @@ def _decide(policy: Policy, rows: Iterator[Any], options: Mapping[str, Any], wor
                           or _answered(window[0])):
             held -= len(window[0].rows)
             yield from _collect(policy, options, window.popleft(), sent, helpers)
-    while window:
-        yield from _collect(policy, options, window.popleft(), sent, helpers)
+    while window:  # nothing left to read: never wait on a chunk no helper has started
+        if not _answered(window[0]):
+            helpers.receive(sent, block=False)
+        if _answered(window[0]) or not _take_back(policy, options, window):
+            yield from _collect(policy, options, window.popleft(), sent, helpers)
 
 
 def _answered(chunk: _Chunk) -> bool:
-    return chunk.helper is None or chunk.result is not None or chunk.failed
+    return chunk.decided is not None or chunk.result is not None or chunk.failed
+
+
+def _take_back(policy: Policy, options: Mapping[str, Any], window: deque[_Chunk]) -> bool:
+    """Decide here the last chunk sent that no helper has started, if there is one, instead
+    of waiting: claiming its file first means the helper will skip it. The answer is the
+    same whoever decides a chunk, so this only ever saves time (a short batch is not held up
+    by a helper still starting)."""
+    return any(_kept(policy, options, chunk) for chunk in reversed(window))
+
+
+def _kept(policy: Policy, options: Mapping[str, Any], chunk: _Chunk) -> bool:
+    """Decide `chunk` here if no helper has started it (its rows file is still unclaimed)."""
+    if _answered(chunk) or not _claim(chunk.path, ".kept"):
+        return False
+    _remove(chunk.path + ".kept")
+    chunk.decided = decide_block(policy, chunk.rows, options, chunk.start)
+    return True
+
+
+def _claim(path: str, suffix: str) -> bool:
+    """Rename `path`: of a helper and this process, whichever renames it first has it."""
+    try:
+        os.rename(path, path + suffix)
+    except OSError:
+        return False
+    return True
 
 
 def _collect(policy: Policy, options: Mapping[str, Any], chunk: _Chunk,
              sent: dict[int, _Chunk], helpers: _Helpers) -> Iterator[Decision]:
+    _kept(policy, options, chunk)  # not started by a helper yet: decide it now, not wait
     if chunk.decided is not None:
         yield from chunk.decided
         return
@@ -174,11 +206,16 @@ class _Helpers:
         context = multiprocessing.get_context("spawn")  # never fork a process with threads
         self.folder = tempfile.mkdtemp(prefix="socialpolicy-batch-")
         try:
+            # The policy goes by file too: as an argument it would fill the pipe that starts
+            # the helper, and `start()` would wait for the new interpreter to read it.
+            policy_file = os.path.join(self.folder, "policy")
+            with open(policy_file, "wb") as file:
+                file.write(self.payload)
             for _ in range(self.count):
                 inbox_read, inbox = context.Pipe(duplex=False)
                 outbox, outbox_write = context.Pipe(duplex=False)
                 process = context.Process(target=_helper_main, daemon=True,
-                                          args=(self.payload, inbox_read, outbox_write))
+                                          args=(policy_file, inbox_read, outbox_write))
                 process.start()
                 inbox_read.close()
                 outbox_write.close()
@@ -221,7 +258,7 @@ class _Helpers:
         except Exception:
             _remove(path)
             return False
-        chunk.helper = helper
+        chunk.helper, chunk.path = helper, path
         self.waiting[helper] += 1
         return True
 
@@ -269,15 +306,19 @@ def _start_worker(payload: bytes) -> None:
     _WORKER["options"] = options
 
 
-def _helper_main(payload: bytes, inbox: Connection, outbox: Connection) -> None:
+def _helper_main(policy_file: str, inbox: Connection, outbox: Connection) -> None:
     """A helper process: evaluate each chunk named in `inbox`, answer with a file's name (None
-    when the chunk failed: the caller decides it itself), until told to stop."""
-    _start_worker(payload)
+    when the chunk failed or was taken back: the caller decides it itself), until told to stop."""
+    with open(policy_file, "rb") as file:
+        _start_worker(file.read())
     while (message := inbox.recv()) is not None:
         start, path, block = message
         result: str | None = path[:-len(".rows")] + ".out"
+        if not _claim(path, ".taken"):  # the caller took it back
+            outbox.send((start, None))
+            continue
         try:
-            with open(path, "rb") as file:
+            with open(path + ".taken", "rb") as file:
                 rows = pickle.load(file)
             items = _evaluate_chunk(start, rows, block)
             with open(result, "wb") as file:  # type: ignore[arg-type]
@@ -285,7 +326,7 @@ def _helper_main(payload: bytes, inbox: Connection, outbox: Connection) -> None:
         except Exception:
             result = None
         finally:
-            _remove(path)
+            _remove(path + ".taken")
         outbox.send((start, result))
 
 
