@@ -1,10 +1,13 @@
-"""`decide`, `explain` and `demo`: subjects in, decisions out, streamed row by row."""
+"""`decide`, `explain` and `demo`: subjects in, decisions out, streamed (a file a chunk of rows
+at a time, a pipe row by row)."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import json
+import os
+import stat
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -13,6 +16,7 @@ from typing import IO, Any, TextIO
 
 from pydantic import ValidationError
 
+from .. import _batch
 from .._batch import error_decision
 from ..decision import Decision
 from ..engine import Policy, load_policy
@@ -118,9 +122,15 @@ def unreadable(policy: Policy, row: Row) -> Decision:
 _UNREAD = object()  # stands in for an unreadable row; its decision is replaced
 
 
-def decide_rows(policy: Policy, rows: Iterable[Row]) -> Iterator[tuple[Row, Decision]]:
+def decide_rows(policy: Policy, rows: Iterable[Row], *, read_ahead: bool = False
+                ) -> Iterator[tuple[Row, Decision]]:
     """Each row with its decision, or an error decision in its place (`error`, and the
-    problems structured in `error_detail`): one result per row, in order, streamed."""
+    problems structured in `error_detail`): one result per row, in order, streamed.
+
+    With `read_ahead` (the input is a file, all there to be read), rows are decided a chunk at
+    a time, their facts in one engine call, as `decide_many` does; without it (a pipe, a
+    terminal), each row is decided as soon as it arrives. Results, numbering and error rows
+    are the same either way."""
     pending: deque[Row] = deque()
 
     def values() -> Iterator[Any]:
@@ -128,9 +138,25 @@ def decide_rows(policy: Policy, rows: Iterable[Row]) -> Iterator[tuple[Row, Deci
             pending.append(row)
             yield _UNREAD if row.errors else row.value
 
-    for decision in policy.decide_iter(values()):
+    decisions = (_batch.decide_rows(policy, values(), _NO_OPTIONS, chunk=_batch.DEFAULT_CHUNK)
+                 if read_ahead else policy.decide_iter(values()))
+    for decision in decisions:
         row = pending.popleft()
         yield row, (unreadable(policy, row) if row.errors else decision)
+
+
+#: `decide_iter`'s options as the command line leaves them (the library's defaults).
+_NO_OPTIONS: dict[str, Any] = {"platform_capabilities": None, "as_of": None, "detectors": None,
+                               "staff_directory": ()}
+
+
+def is_file(stream: IO[Any]) -> bool:
+    """Whether `stream` reads a regular file (read to its end at any pace), not a pipe, a
+    terminal or a socket (where a row is decided as soon as it arrives)."""
+    try:
+        return stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # no descriptor: an in-memory stream
+        return False
 
 
 def _item(row: Row, decision: Decision) -> dict[str, Any]:
@@ -183,7 +209,8 @@ def _cmd_decide(args: argparse.Namespace) -> int:
         writer = (JsonArrayWriter(sys.stdout) if fmt == "json" else
                   JsonLinesWriter(sys.stdout) if fmt == "jsonl" else None)
         pending = rows if first is None else _prepend(first, rows)
-        for row, decision in decide_rows(policy, pending):
+        read_ahead = reader.mode == "document" or is_file(stream)  # already whole, or a file
+        for row, decision in decide_rows(policy, pending, read_ahead=read_ahead):
             if writer is None:
                 _text(row, decision, sys.stdout)
             else:
