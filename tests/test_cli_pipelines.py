@@ -208,10 +208,12 @@ def test_a_crash_is_never_the_fail_on_code(tmp_path: Path, monkeypatch: pytest.M
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps(row()) + "\n" + json.dumps(row()) + "\n")
 
-    def broken(self: sp.Policy, subject: Any, **options: Any) -> sp.Decision:
+    def broken(self: sp.Policy, subject: Any, *args: Any, **options: Any) -> sp.Decision:
         raise RuntimeError("boom")
 
+    # A file is decided a chunk at a time (which prepares each row), a pipe row by row.
     monkeypatch.setattr(sp.Policy, "decide", broken)
+    monkeypatch.setattr(sp.Policy, "_prepare", broken)
     code, out, _ = run(["decide", "--policy", MINI, str(path), *REF, "--fail-on", "adverse"],
                        capsys)
     assert code == 4  # each row says it could not be decided, and why
