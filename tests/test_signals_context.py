@@ -75,6 +75,8 @@ def test_everyday_words_names_and_links_are_clean(text: str) -> None:
     # `l` written for `i`: in long words anywhere, in short ones among capitals
     ("nlgger go home", "nlgger", "slur"), ("you bltch", "bltch", "profanity_strong"),
     ("SHlT SERVICE AGAIN", "SHlT", "profanity_strong"),
+    # `|` for `i`, read across the pipe the tokeniser splits at
+    ("n|gger go home", "n|gger", "slur"), ("sh|t service", "sh|t", "profanity_strong"),
     # a long slur run into a name or hashtag, capitals marking where it starts and ends
     ("Hey SomeNameFaggot get lost", "Faggot", "slur"), ("#FaggotsOut again", "Faggots", "slur"),
     # a sexual verb with `off`
@@ -92,7 +94,8 @@ def test_look_alike_l_run_together_slurs_and_sexual_off(text: str, word: str,
     "the SPLC report on hate groups", "shlt happens", "FAGGOTING stitch on the quilt",
     "FlameRetardant foam on the ward", "SpasticParaplegia clinic", "#ChinksInTheArmour",
     "the pump sucked off the excess fluid", "the bus jerked off the kerb",
-    "Nigeria and Niger teams", "a bltz of letters",
+    "Nigeria and Niger teams", "a bltz of letters", "[[Pass|pass]] and [[Spa|spas]] links",
+    "see https://example.com/a|n|gger",
 ])
 def test_look_alikes_and_run_togethers_with_an_everyday_sense_are_clean(text: str) -> None:
     for name in ("profanity", "profanity_mild", "slur"):

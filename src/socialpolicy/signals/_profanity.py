@@ -16,6 +16,7 @@ One scan of a text serves all four detectors (`profanity`, `profanity_mild`,
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Final, Literal
@@ -62,6 +63,9 @@ _MASK_RUN = re.compile(r"[*#%&^@]+|[^*#%&^@]+")
 _SPACED = re.compile(r"(?<![a-z0-9])[a-z](?:[\s._\-*]{1,3}[a-z]){2,13}(?![a-z0-9])")
 # Cheap test for the spaced-letters pass: two single letters one separator apart.
 _SPACED_HINT = re.compile(r"(?<![a-z0-9])[a-z][\s._\-*]{1,3}[a-z](?![a-z0-9])")
+# A word with `|` written for `i` (`n|gger`, `sh|t`): the tokeniser splits at `|`, so that
+# wiki links (`[[Page|text]]`) keep their words; this pass reads it joined.
+_PIPED = re.compile(r"(?<![a-z0-9|])[a-z]{1,8}(?:\|[a-z]{0,8}){1,3}(?![a-z0-9|])")
 _SEPARATORS = re.compile(r"[^a-z]+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\]\[]+")
 # Long slurs, found inside a run-together name or hashtag only where capitals mark the word.
@@ -294,7 +298,25 @@ def scan(kept: str, folded: str) -> tuple[Hit, ...]:
         hits.append((start, end, tier))
     if _SPACED_HINT.search(folded):
         hits += _spaced(folded, urls)
+    if "|" in folded:
+        hits += _piped(folded, urls, sorted(start for start, _, _ in hits))
     return tuple(sorted(hits))
+
+
+def _piped(folded: str, urls: list[Span], found: list[int]) -> Iterator[Hit]:
+    """`n|gger`, `sh|t`: `|` for `i`, where no word inside was found on its own."""
+    u = 0
+    for m in _PIPED.finditer(folded):
+        tier = _alpha_tier(m.group().replace("|", "i"))
+        if tier is None:
+            continue
+        while u < len(urls) and urls[u][1] <= m.start():
+            u += 1
+        inside = bisect_left(found, m.start())
+        if (u < len(urls) and urls[u][0] <= m.start()) or (
+                inside < len(found) and found[inside] < m.end()):
+            continue
+        yield m.start(), m.end(), tier
 
 
 def _spaced(folded: str, urls: list[Span]) -> Iterator[Hit]:
