@@ -24,8 +24,8 @@ from typing import Final, Literal
 from ._swearing_context import (
     NEXT_WORD,
     after_sexual_verb,
-    capital_l,
     in_context,
+    l_for_i,
     named,
     run_into,
     sexual_off,
@@ -108,10 +108,26 @@ def _build_by_initial() -> dict[str, tuple[tuple[str, Tier], ...]]:
     return {c: tuple(words) for c, words in table.items()}
 
 
+def _build_l_for_i() -> dict[str, Tier]:
+    """`nlgger`, `bltch`, `SHlT`: listed words with an `l` written for any of their `i`s (the
+    scan checks that it looks like one: see `l_for_i`)."""
+    table: dict[str, Tier] = {}
+    for word, tier in sorted(VOCABULARY.items(), key=lambda item: _ORDER[item[1]]):
+        at = [i for i, c in enumerate(word) if c == "i"]
+        for chosen in range(1, 2 ** len(at)):
+            form = list(word)
+            for bit, i in enumerate(at):
+                if chosen >> bit & 1:
+                    form[i] = "l"
+            table.setdefault("".join(form), tier)
+    return table
+
+
 # Built once at import: every token lookup reads these.
 _DISGUISES: Final = _build_disguises()
 _SQUEEZED: Final = _build_squeezed()
 _BY_INITIAL: Final = _build_by_initial()
+_L_FOR_I: Final = _build_l_for_i()
 
 
 @lru_cache(maxsize=4096)
@@ -163,22 +179,7 @@ def _alpha_tier(token: str) -> Tier | None:
         return tier
     squeezed = _REPEATS.sub(r"\1", token)
     if squeezed != token and token not in NOT_SQUEEZED:
-        tier = _SQUEEZED.get(squeezed)
-        if tier is not None:
-            return tier
-    return _l_for_i(token) if "l" in token and len(token) >= 5 else None
-
-
-def _l_for_i(token: str) -> Tier | None:
-    """`nlgger`, `bltch`: a lower-case `l` written for `i`. The caller allows it in listed words
-    of five letters or more; in shorter ones only among capitals (`SHlT`), since it would turn
-    acronyms (SPLC) into words."""
-    variants = {token.replace("l", "i")}
-    variants |= {token[:i] + "i" + token[i + 1:] for i, c in enumerate(token) if c == "l"}
-    for variant in sorted(variants):
-        tier = VOCABULARY.get(variant)
-        if tier is not None:
-            return tier
+        return _SQUEEZED.get(squeezed)
     return None
 
 
@@ -213,7 +214,7 @@ def _contextual(token: str) -> str | None:
 
 # What a token can be, worked out once per distinct token: (the length that counts, how it
 # is judged, its tier, the contextual word, the words after it that make it everyday).
-_Kind = Literal["word", "disguise", "capital_l", "masks", "sexual", "contextual", "off", "camel"]
+_Kind = Literal["word", "disguise", "l_for_i", "masks", "sexual", "contextual", "off", "camel"]
 _Token = tuple[int, _Kind, Tier | None, str, frozenset[str]]
 _NOTHING: Final[frozenset[str]] = frozenset()
 
@@ -231,10 +232,9 @@ def _classify(token: str) -> _Token | None:
     if tier is not None:
         kind: _Kind = "disguise" if token in _DISGUISES else "word"
         return len(token), kind, tier, "", everyday
-    if len(token) == 4 and "l" in token and token.isalpha():
-        tier = _l_for_i(token)
-        if tier is not None:
-            return 4, "capital_l", tier, "", everyday
+    tier = _L_FOR_I.get(token)
+    if tier is not None:
+        return len(token), "l_for_i", tier, "", everyday
     if token.strip(_MASKS) == "":
         return len(token), "masks", "strong", "", everyday
     if token in SEXUAL_OBJECTS:
@@ -273,7 +273,7 @@ def scan(kept: str, folded: str) -> tuple[Hit, ...]:
                 continue  # inside a web address
         if kind == "disguise" and named(kept, start, end, shouting):
             continue  # a surname that happens to look like a disguise: Anton Fick
-        if kind == "capital_l" and not capital_l(kept[start:end]):
+        if kind == "l_for_i" and not l_for_i(kept[start:end]):
             continue
         if kind == "masks" and not folded.endswith("son of a ", 0, start):
             continue  # only `son of a *****`

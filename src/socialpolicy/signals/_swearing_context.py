@@ -103,9 +103,12 @@ def run_into(kept: str, folded: str, start: int, end: int, word: str) -> int:
     return at if after == end or kept[after].isupper() else -1
 
 
-def capital_l(word: str) -> bool:
-    """`SHlT`: a lower-case `l` among capitals, where it looks like a capital `I`."""
-    return "l" in word and all(c.isupper() for c in word if c != "l")
+def l_for_i(word: str) -> bool:
+    """Whether the `l`s of a word read as `i`: written in lower case (a capital `L` never looks
+    like one) and, in words under five letters, among capitals (`SHlT`, not the SPLC)."""
+    if "L" in word:
+        return False
+    return len(word) >= 5 or all(c.isupper() for c in word if c != "l")
 
 
 def sexual_off(folded: str, start: int, end: int) -> int:
