@@ -91,7 +91,8 @@ def test_look_alike_l_run_together_slurs_and_sexual_off(text: str, word: str,
 
 
 @pytest.mark.parametrize("text", [
-    "the SPLC report on hate groups", "two SPLCs reports", "shlt happens", "FAGGOTING stitch on the quilt",
+    "the SPLC report on hate groups", "two SPLCs reports", "shlt happens",
+    "FAGGOTING stitch on the quilt",
     "FlameRetardant foam on the ward", "SpasticParaplegia clinic", "#ChinksInTheArmour",
     "the pump sucked off the excess fluid", "the bus jerked off the kerb",
     "Nigeria and Niger teams", "a bltz of letters", "[[Pass|pass]] and [[Spa|spas]] links",
