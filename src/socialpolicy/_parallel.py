@@ -309,25 +309,28 @@ def _start_worker(payload: bytes) -> None:
 def _helper_main(policy_file: str, inbox: Connection, outbox: Connection) -> None:
     """A helper process: evaluate each chunk named in `inbox`, answer with a file's name (None
     when the chunk failed or was taken back: the caller decides it itself), until told to stop."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle: it stops us
     with open(policy_file, "rb") as file:
         _start_worker(file.read())
     while (message := inbox.recv()) is not None:
         start, path, block = message
-        result: str | None = path[:-len(".rows")] + ".out"
-        if not _claim(path, ".taken"):  # the caller took it back
-            outbox.send((start, None))
-            continue
-        try:
-            with open(path + ".taken", "rb") as file:
-                rows = pickle.load(file)
-            items = _evaluate_chunk(start, rows, block)
-            with open(result, "wb") as file:  # type: ignore[arg-type]
-                pickle.dump(items, file, pickle.HIGHEST_PROTOCOL)
-        except Exception:
-            result = None
-        finally:
-            _remove(path + ".taken")
-        outbox.send((start, result))
+        answer: str | None = None
+        if _claim(path, ".taken"):  # else the caller took it back
+            try:
+                with open(path + ".taken", "rb") as file:
+                    rows = pickle.load(file)
+                items = _evaluate_chunk(start, rows, block)
+                out = path[:-len(".rows")] + ".out"
+                with open(out, "wb") as file:
+                    pickle.dump(items, file, pickle.HIGHEST_PROTOCOL)
+                answer = out
+            except Exception:  # DetectorError and the like: the caller meets it itself
+                pass
+            finally:
+                _remove(path + ".taken")
+        outbox.send((start, answer))
 
 
 def _evaluate_chunk(start: int, rows: list[Any], block: int) -> list[Decision | _Compact]:
