@@ -7,8 +7,10 @@ public comments, cycled to `--subjects`), timed in process CPU time, `--rounds` 
 interleaved so that the machine's state affects all alike; the median is reported with its
 ratio to the hand-written baseline. Peers get the subjects' facts precomputed (labels, channel,
 out-of-hours, prior removals); socialpolicy starts from the Comment and does all its own work.
-Before timing, every peer's fired rules and outcome are checked against socialpolicy's on every
-subject, and the script exits 1 on any disagreement.
+The peer engines (Cedar, GoRules ZEN, rule-engine, business-rules: see peers.py; the `bench`
+extra) are timed per call and, where the library has one, in its batch form. Before timing,
+every peer's fired rules and outcome are checked against socialpolicy's on every subject, per
+call and batch, and the script exits 1 on any disagreement.
 
 Then: per-decision latency (p50/p99), decide_many in one process and with `workers=2` (best of
 `--batch-rounds` interleaved rounds over `--batch` rows), load time
@@ -30,11 +32,11 @@ import time
 import tracemalloc
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from decide import bare_durable, subjects_for, typical_comments
+from peers import ENGINES, combine
 
 import socialpolicy as sp
 from socialpolicy.signals import derive
@@ -122,50 +124,7 @@ def hand_written(labels: frozenset[str], channel: str, out_of_hours: bool, prior
     return outcome, fired
 
 
-# ---- Cedar: the same IR, translated mechanically to Cedar policies ----------------------------
-
-_CEDAR_OPS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
-
-
-def _cedar(ir: Mapping[str, Any]) -> str:
-    if "all" in ir or "any" in ir:
-        joiner, parts = (" && ", ir["all"]) if "all" in ir else (" || ", ir["any"])
-        return "(" + joiner.join(_cedar(part) for part in parts) + ")"
-    value = ir["value"]
-    literal = ("true" if value else "false") if isinstance(value, bool) else (
-        f'"{value}"' if isinstance(value, str) else str(value))
-    return f'(context["{ir["key"]}"] {_CEDAR_OPS[ir["op"]]} {literal})'
-
-
-def cedar_setup(policy: sp.Policy) -> tuple[str, list[str]]:
-    rules = policy.ir["kinds"]["comment"]["rules"]
-    text = "\n".join(f"permit(principal, action, resource) when {{ {_cedar(r['when'])} }};"
-                     for r in rules)
-    return text, [r["id"] for r in rules]
-
-
-def cedar_request(facts: Mapping[str, Any]) -> dict[str, Any]:
-    context = {k: v for k, v in facts.items() if v is not None and k != "kind"}
-    return {"principal": 'User::"moderator"', "action": 'Action::"decide"',
-            "resource": 'Comment::"c"', "context": context}
-
-
 # ---- shared ----------------------------------------------------------------------------------
-
-
-def combine(policy: sp.Policy, fired: set[str], platform: str) -> str:
-    """The outcome from a fired set, as socialpolicy combines it (used for peers' answers)."""
-    can = DEFAULT_PLATFORM_CAPABILITIES.get(platform, frozenset({"hide", "delete"}))
-    scale = ["leave", "hide", "delete"]
-    best = "leave"
-    for rule in policy.rules:
-        if rule.id not in fired:
-            continue
-        outcome = str(rule.outcome)
-        if outcome in ("hide", "delete") and outcome not in can and rule.if_unavailable:
-            outcome = str(rule.if_unavailable.outcome)
-        best = max(best, outcome, key=scale.index)
-    return best
 
 
 def say(text: str) -> None:
@@ -204,10 +163,13 @@ def main() -> int:
                              "import and memory)")
     args = parser.parse_args()
 
-    import cedarpy
-
     policies = {e: sp.load_policy(POLICY, engine=e) for e in ("reference", "durable")}
     reference = policies["reference"]
+    try:
+        peers = [build(reference) for build in ENGINES.values()]
+    except ImportError as exc:
+        raise SystemExit(f"{exc.name} is missing: the peer engines come with the bench extra "
+                         "(pip install -e '.[bench]')") from exc
     pool = [s for s in subjects_for(reference, 4000) if s.kind == "comment"]
     pool = list({id(s): s for s in pool}.values()) + typical_comments(len(pool))
     subjects = list(itertools.islice(itertools.cycle(pool), args.subjects))
@@ -216,42 +178,48 @@ def main() -> int:
     plain = [(frozenset(s.labels), s.channel, f["fact.out_of_hours"], s.author_prior_removals,
               DEFAULT_PLATFORM_CAPABILITIES.get(s.platform, frozenset({"hide", "delete"})))
              for s, f in zip(subjects, facts, strict=True)]
-    cedar_text, cedar_ids = cedar_setup(reference)
-    cedar_policies = cedarpy.PolicySet.from_str(cedar_text)  # parsed once, reused
-    no_entities = cedarpy.Entities.from_json_str("[]")
-    requests = [cedar_request(f) for f in facts]
+    inputs = {peer.name: [peer.prepare(f) for f in facts] for peer in peers}
     engine = reference._engine
 
-    # Agreement first: every peer fires the same rules and reaches the same outcome.
+    # Agreement first: every peer fires the same rules and reaches the same outcome, per call
+    # and in its batch form.
     expected = [reference.decide(s, detectors=()) for s in subjects]
+    answers: dict[str, list[tuple[str, set[str]]]] = {
+        "hand-written": [hand_written(*p) for p in plain],
+        "durable": [(str(d.outcome), {f.rule_id for f in d.findings}) for d in (
+            policies["durable"].decide(s, detectors=()) for s in subjects)]}
+    for peer in peers:
+        runs = {peer.call: [peer.decide(x) for x in inputs[peer.name]]}
+        if peer.decide_batch:
+            runs[peer.batch] = peer.decide_batch(inputs[peer.name])
+        for call, got in runs.items():
+            fired_sets = [peer.fired(answer) for answer in got]
+            answers[f"{peer.name}, {call}"] = [
+                (combine(reference, fired, s.platform), fired)
+                for s, fired in zip(subjects, fired_sets, strict=True)]
     disagreements = 0
-    cedar_answers = cedarpy.is_authorized_batch(requests, cedar_policies, no_entities)
-    for i, (subject, decision) in enumerate(zip(subjects, expected, strict=True)):
-        fired = {f.rule_id for f in decision.findings}
-        outcome, by_hand = hand_written(*plain[i])
-        by_cedar = {cedar_ids[int(p.removeprefix("policy"))]
-                    for p in cedar_answers[i].diagnostics.reasons}
-        answers = {"hand-written": (outcome, by_hand),
-                   "cedar": (combine(reference, by_cedar, subject.platform), by_cedar),
-                   "durable": (str(policies["durable"].decide(subject, detectors=()).outcome),
-                               fired)}
-        for name, (their_outcome, their_fired) in answers.items():
-            if their_outcome != decision.outcome or their_fired != fired:
+    for name, theirs in answers.items():
+        for i, (decision, (outcome, fired)) in enumerate(zip(expected, theirs, strict=True)):
+            ours = {f.rule_id for f in decision.findings}
+            if outcome != decision.outcome or fired != ours:
                 disagreements += 1
-                sys.stderr.write(f"{name} disagrees on subject {i}: {their_outcome} "
-                                 f"{sorted(their_fired)} vs {decision.outcome} {sorted(fired)}\n")
+                sys.stderr.write(f"{name} disagrees on subject {i}: {outcome} "
+                                 f"{sorted(fired)} vs {decision.outcome} {sorted(ours)}\n")
     bare = bare_durable(policies["durable"], subjects)
 
     configs: dict[str, Callable[[], object]] = {
         "hand-written if/else (facts precomputed)": lambda: [hand_written(*p) for p in plain],
         "socialpolicy rule evaluation alone (reference, compiled)":
             lambda: [engine.fired(f) for f in facts],
-        "Cedar via cedarpy, is_authorized per call": lambda: [
-            cedarpy.is_authorized(r, cedar_policies, no_entities) for r in requests],
-        "Cedar via cedarpy, is_authorized_batch": lambda: cedarpy.is_authorized_batch(
-            requests, cedar_policies, no_entities),
-        "bare durable_rules (facts precomputed)": bare,
     }
+    for peer in peers:  # each library's own call on its prepared input
+        configs[f"{peer.name}, {peer.call}"] = (
+            lambda decide=peer.decide, xs=inputs[peer.name]: [decide(x) for x in xs])
+        if peer.decide_batch:
+            configs[f"{peer.name}, {peer.batch}"] = (
+                lambda batch=peer.decide_batch, xs=inputs[peer.name]: batch(xs))
+    configs["bare durable_rules (facts precomputed)"] = bare
+    engine_rows = [name for name in configs if name in answers or name.startswith("bare ")]
     for name, policy in policies.items():
         configs[f"socialpolicy {name}, detectors off"] = (
             lambda p=policy: [p.decide(s, detectors=()) for s in subjects])
@@ -277,6 +245,11 @@ def main() -> int:
     cedar = statistics.median(times["Cedar via cedarpy, is_authorized per call"])
     say("\nsocialpolicy vs Cedar per call (`is_authorized`), same run: " + ", ".join(
         f"{name.removeprefix('socialpolicy ')} {cedar / statistics.median(times[name]):.1f}x"
+        for name in times if name.startswith("socialpolicy ") and "alone" not in name))
+    fastest = min(engine_rows, key=lambda name: statistics.median(times[name]))
+    say(f"socialpolicy vs the fastest peer engine in this run ({fastest}): " + ", ".join(
+        f"{name.removeprefix('socialpolicy ')} "
+        f"{statistics.median(times[fastest]) / statistics.median(times[name]):.1f}x"
         for name in times if name.startswith("socialpolicy ") and "alone" not in name))
     if args.throughput_only:
         return 1 if disagreements else 0
