@@ -9,7 +9,8 @@ as socialpolicy, but each in its own library's idiom, compiled or loaded once:
   the rules that fired.
 - GoRules ZEN (`zen-engine`): a JDM decision graph (input, one decision table with the `collect`
   hit policy, output); one table row per way a rule can match (its conditions in disjunctive
-  normal form), one column per fact, the row's output the rule id.
+  normal form), one column per fact, the row's output the rule id; handed to the engine's
+  loader, which compiles it once, and asked per call or in one `evaluate_batch`.
 - rule-engine: one `rule_engine.Rule` per rule, in its expression language, every fact a symbol
   of its own (`personal_details and channel != "direct_message"`).
 - business-rules: a variables class and an actions class, one JSON-able rule per comment rule
