@@ -126,19 +126,24 @@ class Policy:
         return self._conclude(step, self._engine.fired(step.facts), platform_capabilities)
 
     def _prepare(self, subject: Subject | Mapping[str, Any], as_of: date | None,
-                 detectors: Sequence[Detector] | None,
-                 staff_directory: Iterable[str]) -> Decision | _Prepared:
+                 detectors: Sequence[Detector] | None, staff_directory: Iterable[str],
+                 warnings: list[str] | None = None) -> Decision | _Prepared:
         """Everything before the engine call: a finished decision if no rule can apply, else
-        the facts to evaluate (`decide_many` evaluates a chunk's facts in one engine call)."""
+        the facts to evaluate (`decide_many` evaluates a chunk's facts in one engine call).
+
+        A batch passes `warnings` (the review-date warning for `as_of`), worked out once for
+        many rows, having checked `detectors` once too; without it both are done here."""
         subject = _as_subject(subject)
         kind: SubjectKind = subject.kind
-        warnings = self._warnings(as_of)
+        checked = warnings is not None
+        if warnings is None:
+            warnings = self._warnings(as_of)
         plan = self._plan.kinds[kind]
         if plan.not_covered is not None:
             return self._decision(Outcome.NOT_COVERED, kind, plan.not_covered,
                                   warnings=warnings, subject=subject,
                                   detectors=detectors)
-        if detectors is not None:
+        if detectors is not None and not checked:
             check_detectors(detectors)
         facts, evidence = derive(subject, self._document, detectors, staff_directory)
         long_texts = text_warnings(subject, detectors)
@@ -148,13 +153,15 @@ class Policy:
         return _Prepared(subject, kind, plan, facts, evidence, warnings, detected, detectors)
 
     def _conclude(self, step: _Prepared, fired: frozenset[str],
-                  platform_capabilities: PlatformCapabilities | None) -> Decision:
-        """The decision from the rules that fired over a prepared subject's facts."""
+                  platform_capabilities: PlatformCapabilities | None,
+                  row: int | None = None) -> Decision:
+        """The decision from the rules that fired over a prepared subject's facts (numbered
+        `row` in a batch)."""
         subject, kind, plan, _, evidence, warnings, detected, detectors = step
         if plan.outside_scope is not None and SCOPE_RULE not in fired:
             return self._decision(Outcome.NOT_COVERED, kind, plan.outside_scope,
                                   warnings=warnings, subject=subject,
-                                  detectors=detectors)
+                                  detectors=detectors, row=row)
         resolved = self._plan.resolve(
             kind, fired, self._plan.capabilities(subject.platform, platform_capabilities))
         if resolved is None:
@@ -163,7 +170,8 @@ class Policy:
                                   citations=plan.default_citations,
                                   warnings=FrozenList([*warnings, *plan.default_warnings])
                                   if plan.default_warnings else warnings,
-                                  detected=detected, subject=subject, detectors=detectors)
+                                  detected=detected, subject=subject, detectors=detectors,
+                                  row=row)
         combined = resolved.combined
         if evidence:
             findings = FrozenList([_with_evidence(f, [e for e in evidence if e.fact in keys])
@@ -182,7 +190,7 @@ class Policy:
             FrozenList([*warnings, *combined.warnings]) if combined.warnings else warnings,
             self._engine.name, detected=detected, policy_digest=self._document.digest,
             subject_id=subject.id, subject=subject,
-            detectors=None if detectors is None else tuple(detectors))
+            detectors=None if detectors is None else tuple(detectors), row=row)
 
     def explain(self, subject: Subject | Mapping[str, Any], **options: Any) -> Explanation:
         """The decision plus, for every rule of the subject's kind, whether it fired and which

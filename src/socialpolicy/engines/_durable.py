@@ -202,6 +202,7 @@ class _Kind:
 
 class DurableEngine:
     name: Literal["durable"] = "durable"
+    batched = True  # one hop to the worker thread per batch instead of per fact
 
     def __init__(self, ir: dict[str, Any]) -> None:
         if _engine is None:

@@ -82,6 +82,7 @@ def _none(facts: Mapping[str, Any]) -> frozenset[str]:
 
 class ReferenceEngine:
     name: Literal["reference"] = "reference"
+    batched = False  # evaluated in this process: a batch gains nothing
 
     def __init__(self, ir: dict[str, Any]) -> None:
         self._rules = {kind: evaluated_rules(ir, kind) for kind in ir["kinds"]}
