@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from socialpolicy import _batch
+from socialpolicy import _batch, load_policy
 from socialpolicy.cli import main
 from socialpolicy.cli.subjects import is_file
 
@@ -125,3 +125,29 @@ def test_a_json_document_read_whole_is_decided_in_chunks(
                                 json.dumps(subjects), monkeypatch, capsys)
     assert code == 0 and blocks == [_batch.DEFAULT_CHUNK, 300 - _batch.DEFAULT_CHUNK]
     assert [d["subject_id"] for d in json.loads(out)] == [str(i) for i in range(300)]
+
+
+def test_explain_reads_a_file_in_chunks_with_the_same_output_as_a_pipe(
+        engine: str, tmp_path: Path, blocks: list[int], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    rows = lines()
+    rows[300] = "42\n"  # not an object: still a validation error in its place, as before
+    text = "".join(rows)
+    path = tmp_path / "in.jsonl"
+    path.write_text(text)
+    argv = ["explain", "--policy", MINI, "--engine", engine, "--fail-on", "hide"]
+    code, from_pipe, err = decide_stdin(argv, text, monkeypatch, capsys)
+    assert blocks == []  # a pipe: row by row
+    assert main([*argv, str(path)]) == code == 4  # some rows not decided
+    from_file, file_err = capsys.readouterr()
+    assert blocks == [_batch.DEFAULT_CHUNK, _batch.DEFAULT_CHUNK, ROWS - 2 * _batch.DEFAULT_CHUNK]
+    assert from_file == from_pipe and file_err == err
+    sections = from_file.split("== row ")[1:]
+    assert len(sections) == ROWS
+    policy = load_policy(MINI, engine=engine)  # type: ignore[arg-type]
+    for i in (0, 3, 299, 599):  # each as `Policy.explain` explains it alone
+        assert sections[i] == f"{i}\n{policy.explain(json.loads(rows[i]))}\n\n"
+    assert sections[296].startswith("296: not decided\n") and "did you mean `spam`" in sections[296]
+    assert sections[531].startswith("531: not decided\n") and "is not JSON" in sections[531]
+    assert sections[300].startswith("300: not decided\n  error[")
+    assert "SubjectKindError" not in sections[300]

@@ -196,7 +196,12 @@ class Policy:
         """The decision plus, for every rule of the subject's kind, whether it fired and which
         conditions held or failed: why this outcome, and why not another."""
         subject = _as_subject(subject)
-        decision = self.decide(subject, **options)
+        return self._explain(subject, self.decide(subject, **options), options)
+
+    def _explain(self, subject: Subject, decision: Decision,
+                 options: Mapping[str, Any]) -> Explanation:
+        """`explain` around a decision already taken with `options` (the command line decides
+        a file's rows a chunk at a time, then explains each)."""
         policy = self._document.kinds.get(subject.kind)
         if policy is None or policy.not_covered is not None:
             return Explanation(decision, note="no rules: " + decision.reason)
@@ -233,8 +238,9 @@ class Policy:
         A row that cannot be decided (not a subject, invalid fields, a date outside the
         calendar, an engine fault) gets an `error` decision with its `row`, the message in
         `error` and the problems structured in `error_detail`; the batch goes on.
-        Rows are decided `chunk_size` at a time, each chunk's facts in one engine call (what
-        makes the durable engine fast in bulk); `workers=N` decides the chunks in N processes
+        Rows are decided `chunk_size` at a time, each chunk's facts in one call to the durable
+        engine (what makes it fast in bulk; the reference engine, which runs in this process,
+        takes them row by row); `workers=N` decides the chunks in N processes
         (same order and results; worth it from tens of thousands of rows). `progress` draws a
         bar (None: for large batches when standard error is a terminal)."""
         return list(self._decide_rows(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import stat
@@ -194,22 +195,29 @@ def _records(path: str | None) -> Iterator[TextIO | None]:
             yield handle
 
 
+def read_rows(stream: IO[Any]) -> tuple[SubjectReader, Iterator[Row], bool]:
+    """The rows of `stream`, and whether to read ahead (decide a chunk at a time): the input is
+    a regular file, or one JSON document, read whole. The first row is read at once: it tells
+    JSON Lines from one JSON document (`reader.mode`)."""
+    reader = SubjectReader(stream)
+    rows = iter(reader)
+    first = next(rows, None)
+    pending = rows if first is None else _prepend(first, rows)
+    return reader, pending, reader.mode == "document" or is_file(stream)
+
+
 def _cmd_decide(args: argparse.Namespace) -> int:
     if archive.wanted(args):
         return archive.run(args)
     policy = load_policy(args.policy, engine=args.engine)
     tally = Tally(args.fail_on or frozenset())
     with open_input(args.file) as stream, _records(args.records) as records:
-        reader = SubjectReader(stream)
-        rows = iter(reader)
-        first = next(rows, None)  # reading one row tells JSON Lines from one JSON document
+        reader, pending, read_ahead = read_rows(stream)
         fmt = args.format
         if fmt == "auto":
             fmt = "json" if reader.mode == "document" else "jsonl"
         writer = (JsonArrayWriter(sys.stdout) if fmt == "json" else
                   JsonLinesWriter(sys.stdout) if fmt == "jsonl" else None)
-        pending = rows if first is None else _prepend(first, rows)
-        read_ahead = reader.mode == "document" or is_file(stream)  # already whole, or a file
         for row, decision in decide_rows(policy, pending, read_ahead=read_ahead):
             if writer is None:
                 _text(row, decision, sys.stdout)
@@ -232,19 +240,25 @@ def _prepend(first: Row, rest: Iterator[Row]) -> Iterator[Row]:
     yield from rest
 
 
+#: What a row's explanation may fail with and still be reported in its place.
+_EXPLAIN_ERRORS = (ValidationError, SocialPolicyError, ValueError, OverflowError)
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
+    """Rows are decided as `decide` decides them (a file a chunk at a time, a pipe row by
+    row), then each decision is explained."""
     policy = load_policy(args.policy, engine=args.engine)
     tally = Tally(args.fail_on or frozenset())
     with open_input(args.file) as stream:
-        for row in SubjectReader(stream):
-            if row.errors:
-                decision = unreadable(policy, row)
-            else:
+        _, rows, read_ahead = read_rows(stream)
+        for row, decision in decide_rows(policy, _validated(policy, rows),
+                                         read_ahead=read_ahead):
+            subject = decision.subject
+            if decision.outcome != Outcome.ERROR and subject is not None:
                 try:
-                    subject = subject_adapter.validate_python(row.value)
-                    explanation = policy.explain(subject)
+                    explanation = policy._explain(subject, decision, _NO_OPTIONS)
                     why_not = policy.why_not(subject, args.why_not) if args.why_not else None
-                except (ValidationError, SocialPolicyError, ValueError, OverflowError) as exc:
+                except _EXPLAIN_ERRORS as exc:
                     decision = error_decision(policy, row.index, row.value, exc)
                 else:
                     sys.stdout.write(f"== row {row.index}\n{explanation}\n\n")
@@ -257,6 +271,20 @@ def _cmd_explain(args: argparse.Namespace) -> int:
                 f"  error[{e.type}]: {describe(e)}\n" for e in decision.error_detail) + "\n")
             tally.add(decision)
     return tally.exit_code()
+
+
+def _validated(policy: Policy, rows: Iterable[Row]) -> Iterator[Row]:
+    """Each row with its value validated as a subject, or with the validation's problems as
+    its errors: `explain` reports any value that is not a subject (a number, a list) as a
+    validation error, where `decide` names it a `SubjectKindError`."""
+    for row in rows:
+        if not row.errors:
+            try:
+                row = dataclasses.replace(row, value=subject_adapter.validate_python(row.value))
+            except _EXPLAIN_ERRORS as exc:
+                detail = error_decision(policy, row.index, row.value, exc).error_detail
+                row = dataclasses.replace(row, errors=detail)
+        yield row
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
