@@ -24,6 +24,7 @@ from ..errors import SocialPolicyError
 from ..subjects import Subject, subject_adapter
 from ..vocab import SCALES, SUBJECT_KINDS, Outcome, SubjectKind
 from ._coerce import ALL_COLUMNS, check_columns, coerce_row
+from ._messages import row_message
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -226,20 +227,6 @@ def subject_from_row(row: Mapping[Any, Any], kind: SubjectKind | None = None) ->
     return subject_adapter.validate_python(coerce_row(record, kind))
 
 
-def _message(exc: ValidationError) -> str:
-    """A validation error in one line per field, without pydantic's union-tag noise."""
-    parts = []
-    for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
-        if loc and loc[0] in SUBJECT_KINDS:
-            loc = loc[1:]
-        where = ".".join(loc) or "row"
-        got = err.get("input")
-        shown = f" (got `{got}`)" if err["type"] in ("literal_error", "enum") else ""
-        parts.append(f"{where}: {err['msg']}{shown}")
-    return "; ".join(parts)
-
-
 def _validated(rows: list[Any]) -> tuple[list[Any], dict[int, str]]:
     """Rows as subjects where valid; the others kept as given, with a readable message each."""
     out: list[Any] = []
@@ -249,7 +236,7 @@ def _validated(rows: list[Any]) -> tuple[list[Any], dict[int, str]]:
             try:
                 row = subject_adapter.validate_python(row)
             except ValidationError as exc:
-                messages[position] = _message(exc)
+                messages[position] = row_message(exc)
         out.append(row)
     return out, messages
 

@@ -244,6 +244,12 @@ def check_columns(columns: Iterable[Any]) -> None:
     for name in unknown:
         hint = did_you_mean(name, ALL_COLUMNS)
         hints.append(f"`{name}`" + (f" ({hint})" if hint else ""))
+    # An export's own row id (`comment_id`, `Post ID`) is the usual culprit: say what to do.
+    ids = [name for name in unknown if fold(name).rsplit("_", 1)[-1] in ("id", "ref")]
+    id_hint = (f"; an identifier such as `{ids[0]}` belongs in the index "
+               f"(`pd.read_csv(..., index_col=\"{ids[0]}\")`) or in a column named `id`"
+               if ids else "")
     raise ValueError(
         "unknown subject column" + ("s " if len(unknown) > 1 else " ") + ", ".join(hints)
-        + "; hint: drop or rename it, or pass `extra=\"ignore\"` to leave such columns out")
+        + "; hint: drop or rename it, or pass `extra=\"ignore\"` to leave such columns out"
+        + id_hint)
