@@ -71,8 +71,14 @@ def test_top_clauses_counts_rows_per_clause(frames: dict[str, pd.DataFrame]) -> 
     figure = plots.plot_top_clauses(frame, n=3)
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     expected = frame["substantive_cites"].explode().value_counts().head(3)
-    assert labels == list(expected.index)
+    assert [label.split("  ")[0] for label in labels] == list(expected.index)
     assert [p.get_width() for p in _bars(figure)] == list(expected)
+    # each bar names its clause's title too, and the chart names the policy
+    titles = {c.id: c.title for c in sp.load_policy("mse_icb", engine="reference").clauses}
+    for label in labels:
+        clause_id, _, shown = label.partition("  ")
+        assert shown and titles[clause_id].startswith(shown.rstrip("\u2026")), label
+    assert figure.axes[0].get_title(loc="right") == "Most-cited substantive clauses: mse_icb"
     both = plots.plot_top_clauses(pd.concat(frames.values()), n=50, substantive=False)
     labels = [t.get_text() for t in both.axes[0].get_yticklabels()]
     assert any(x.startswith("mhra annex-a/") for x in labels)
@@ -83,7 +89,10 @@ def test_outcomes_over_time_buckets_by_week(frames: dict[str, pd.DataFrame]) -> 
     figure = plots.plot_outcomes_over_time(frames["mse_icb"], ROWS["posted_at"])
     ax = figure.axes[0]
     assert ax.get_title() == "Outcomes over time"
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert ax.get_ylabel() == "rows per week" and ax.get_xlabel() == "week starting"
+    # the key sits below the chart, where it cannot hide the first weeks' stack
+    assert ax.get_legend() is None
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
     assert legend == [str(o) for o in frames["mse_icb"]["outcome"].cat.categories
                       if (frames["mse_icb"]["outcome"] == o).any()]
     # three ISO weeks hold the four rows; the top of the stack sums to the rows per week
@@ -91,6 +100,12 @@ def test_outcomes_over_time_buckets_by_week(frames: dict[str, pd.DataFrame]) -> 
     assert top == 2
     with pytest.raises(ValueError, match="posted_at"):
         plots.plot_outcomes_over_time(frames["mse_icb"], pd.Series([None] * 4, dtype=object))
+    # rows without a readable time are left out, and the axis says how many
+    gaps = ROWS["posted_at"].where(ROWS.index != 0, "not a date")
+    monthly = plots.plot_outcomes_over_time(frames["mse_icb"], gaps, freq="M").axes[0]
+    assert monthly.get_ylabel() == "rows per month"
+    assert monthly.get_xlabel() == "month starting (1 rows without a time left out)"
+    assert monthly.collections[-1].get_paths()[0].vertices[:, 1].max() == 3
 
 
 def test_detector_hits_count_labels_nobody_asserted(frames: dict[str, pd.DataFrame]) -> None:

@@ -73,22 +73,71 @@ def plot_outcomes(frame: pd.DataFrame | Mapping[str, pd.DataFrame], *,
     return figure
 
 
+def _clause_titles(frame: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(policy id, clause id) -> title, for the bundled policies the frame was decided under.
+
+    A clause id alone (`6.1.2`) means nothing to a reader without the document, so bars are
+    labelled with titles where the policy can be found: a bundled id at the frame's version.
+    """
+    from ..errors import SocialPolicyError
+    from ..policy.loader import available_policies, cached_compile, resolve
+
+    titles: dict[tuple[str, str], str] = {}
+    pairs = frame[["policy_id", "policy_version"]].dropna().drop_duplicates()
+    for policy_id, version in pairs.itertuples(index=False):
+        if str(policy_id) not in available_policies():
+            continue
+        try:
+            document = cached_compile(resolve(str(policy_id))).document
+        except (SocialPolicyError, OSError):
+            continue
+        if str(document.version) == str(version):
+            titles.update({(str(policy_id), c.id): c.title for c in document.clauses})
+    return titles
+
+
+def _short(text: str, width: int = 42) -> str:
+    return text if len(text) <= width else text[:width - 1].rstrip() + "\u2026"
+
+
 def plot_top_clauses(frame: pd.DataFrame, n: int = 10, *, substantive: bool = True,
                      title: str | None = None) -> Figure:
-    """The `n` clauses cited by most rows; `substantive=False` counts procedural ones too."""
+    """The `n` clauses cited by most rows; `substantive=False` counts procedural ones too.
+
+    Bars are labelled `clause id  title` (the title from the bundled policy, when the frame
+    was decided under one), prefixed by the policy id when the frame mixes policies.
+    """
+    import pandas as pd
+
     column = "substantive_cites" if substantive else "cites"
     exploded = frame[["policy_id", column]].explode(column).dropna()
-    label = exploded[column].astype(str)
-    if exploded["policy_id"].nunique() > 1:
-        label = exploded["policy_id"].astype(str) + " " + label
-    counts = label.value_counts().head(n)
-    figure, ax = _figure(height=1.0 + 0.3 * max(len(counts), 1))
-    ax.barh(counts.index, counts.to_numpy(), color="#3b5b92")
+    policy_ids = exploded["policy_id"].astype(str)
+    clause_ids = exploded[column].astype(str)
+    several = policy_ids.nunique() > 1
+    keys = pd.Series(list(zip(policy_ids, clause_ids, strict=True)), dtype=object)
+    counts = keys.value_counts().head(n)
+    titles = _clause_titles(frame)
+
+    def label(key: tuple[str, str]) -> str:
+        named = key[1] + (f"  {_short(titles[key])}" if key in titles else "")
+        return f"{key[0]} {named}" if several else named
+
+    figure, ax = _figure(height=1.0 + 0.3 * max(len(counts), 1),
+                         width=7.0 + (2.0 if titles else 0.0))
+    ax.barh([label(key) for key in counts.index], counts.to_numpy(), color="#3b5b92")
     ax.invert_yaxis()
     ax.set_xlabel("rows citing the clause")
-    ax.set_title(title or ("Most-cited substantive clauses" if substantive
-                           else "Most-cited clauses"))
+    policies = ", ".join(sorted(set(exploded["policy_id"].astype(str))))
+    # right-aligned: long clause titles push the bars right, and a centred title would overflow
+    ax.set_title(title or (("Most-cited substantive clauses" if substantive
+                            else "Most-cited clauses") + (f": {policies}" if policies else "")),
+                 loc="right")
     return figure
+
+
+_PERIODS = {"D": "day", "W": "week", "M": "month", "MS": "month", "ME": "month",
+            "Q": "quarter", "QS": "quarter", "QE": "quarter", "Y": "year", "YS": "year",
+            "YE": "year", "A": "year"}
 
 
 def plot_outcomes_over_time(frame: pd.DataFrame, when: str | pd.Series[Any], *,
@@ -96,23 +145,29 @@ def plot_outcomes_over_time(frame: pd.DataFrame, when: str | pd.Series[Any], *,
     """Rows per outcome per period (`freq`: a pandas frequency, weekly by default), stacked.
 
     `when` is a column of `frame` or a Series on its index (e.g. the input's `posted_at`).
+    Rows without a time are left out, and the x-axis label says how many.
     """
     import pandas as pd
 
     stamps = frame[when] if isinstance(when, str) else when.reindex(frame.index)
-    stamps = pd.to_datetime(stamps, utc=True)
+    stamps = pd.to_datetime(stamps, utc=True, errors="coerce", format="mixed")
     if stamps.isna().all():
         raise ValueError("no timestamps to plot; hint: pass the input's `posted_at` column")
     period = stamps.dt.tz_localize(None).dt.to_period(freq).dt.start_time
     counts = pd.crosstab(period, frame["outcome"]).sort_index()
     counts = counts.loc[:, counts.sum() > 0]
-    figure, ax = _figure()
+    figure, ax = _figure(height=3.6)
     ax.stackplot(counts.index, [counts[c].to_numpy() for c in counts.columns],
                  labels=[str(c) for c in counts.columns],
                  colors=[outcome_colour(str(c)) for c in counts.columns], alpha=0.85)
-    ax.set_ylabel("rows")
+    unit = _PERIODS.get(freq.upper().lstrip("0123456789").split("-")[0], "period")
+    ax.set_ylabel(f"rows per {unit}")
+    missing = int(stamps.isna().sum())
+    ax.set_xlabel(f"{unit} starting" + (f" ({missing} rows without a time left out)"
+                                        if missing else ""))
     ax.set_title(title)
-    ax.legend(loc="upper left", fontsize="small", frameon=False)
+    figure.legend(ncols=min(len(counts.columns), 6), loc="outside lower center",
+                  frameon=False, fontsize="small")
     figure.autofmt_xdate()
     return figure
 
