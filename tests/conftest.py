@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,12 +21,109 @@ settings.register_profile("ci", max_examples=200, derandomize=True, database=Non
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("nightly", max_examples=5000, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
+# CI's second run, on Python 3.13, checks the code works there rather than searching the input
+# space again: 25 examples per test (a test's own `max_examples` still wins).
+settings.register_profile("quick", max_examples=25, derandomize=True, database=None,
+                          deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_PATH = str(FIXTURES / "mini.yaml")
 ENGINES = ("durable", "reference")
+
+
+# ---- markers: what a test needs beyond the package and its `testing` extra ---------------------
+#
+# CI runs the whole suite with the `dev` extra on Python 3.11, then again on Python 3.13 with
+# only `.[testing]` and pytest installed, deselecting with
+# `-m "not soak and not needs_durable and not needs_extras"` (pytest reports how many):
+# - `needs_durable`: needs durable_rules itself, which does not run on 3.13 (there the reference
+#   engine stands in for it, so the test would only repeat the reference run, or compare the
+#   reference engine with itself). Marked by hand with why, or below because one of the test's
+#   parameters is the durable engine.
+# - `needs_extras`: needs a package only another extra installs (pandas, Dask, dd, jsonschema,
+#   hatchling: `pip install -e '.[dev]'`). Marked by hand with which, or, for a whole module,
+#   listed in MODULE_NEEDS below.
+# Nothing is skipped quietly: where the packages are installed the tests run, and a run that
+# should have had them and did not fails, naming the missing package.
+
+MARKERS = {
+    "needs_durable": "needs durable_rules itself (Python < 3.13); deselect with "
+                     "-m 'not needs_durable' where it does not run",
+    "needs_extras": "needs a package only the dev extra installs (pandas, dask, dd, jsonschema, "
+                    "hatchling); deselect with -m 'not needs_extras' where it is not installed",
+}
+
+#: Test modules every test of which needs packages beyond `.[testing]`: the marker and the
+#: import names. Where one is missing the module is not imported at all (most import the
+#: package at the top); it stands as one test with the marker, which fails naming the package.
+MODULE_NEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "test_durable.py": ("needs_durable", ("durable_rules_engine",)),
+    "test_durable_batch.py": ("needs_durable", ("durable_rules_engine",)),
+    "test_durable_negations.py": ("needs_durable", ("durable_rules_engine",)),
+    "test_dask.py": ("needs_extras", ("dask", "distributed", "pandas", "pyarrow")),
+    "test_frames.py": ("needs_extras", ("pandas", "matplotlib")),
+    "test_plots.py": ("needs_extras", ("pandas", "matplotlib")),
+    "test_tutorial_data.py": ("needs_extras", ("pandas",)),
+    "test_schemas.py": ("needs_extras", ("jsonschema",)),
+    "test_exact_diff.py": ("needs_extras", ("dd",)),
+    "test_exact_cli.py": ("needs_extras", ("dd",)),
+    "test_why_not.py": ("needs_extras", ("dd",)),
+    "test_wheel.py": ("needs_extras", ("hatchling",)),
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, text in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {text}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test parametrised with the durable engine (an `engine` argument or a
+    fixture whose parameter is an engine name) as needing durable_rules."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and any(isinstance(value, str) and value == "durable"
+                                         for value in callspec.params.values()):
+            item.add_marker(pytest.mark.needs_durable)
+
+
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector
+                                ) -> pytest.Collector | None:
+    marker, packages = MODULE_NEEDS.get(module_path.name, ("", ()))
+    missing = [name for name in packages if importlib.util.find_spec(name) is None]
+    if not missing:
+        return None  # pytest collects the module as usual
+    return _NotInstalled.from_parent(parent, path=module_path, marker=marker, missing=missing)
+
+
+class _NotInstalled(pytest.File):
+    """A test module whose packages are not installed, standing as one marked test."""
+
+    def __init__(self, *, marker: str, missing: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.marker, self.missing = marker, missing
+
+    def collect(self) -> Iterator[pytest.Item]:
+        yield _Missing.from_parent(self, name=f"needs {', '.join(self.missing)}",
+                                   marker=self.marker, missing=self.missing)
+
+
+class _Missing(pytest.Item):
+    def __init__(self, *, marker: str, missing: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.missing = missing
+        self.add_marker(getattr(pytest.mark, marker))
+
+    def runtest(self) -> None:
+        raise ModuleNotFoundError(
+            f"{self.path.name} needs {', '.join(self.missing)}, not installed here "
+            "(pip install -e '.[dev]'; or deselect with -m 'not needs_durable and not "
+            "needs_extras')")
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, self.name
 
 
 @pytest.fixture(params=ENGINES)

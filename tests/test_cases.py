@@ -64,6 +64,7 @@ def _engines() -> tuple[str, ...]:
     return tuple(sp.run_cases(FIXTURES / "mini.yaml", engines=("durable", "reference")).engines)
 
 
+@pytest.mark.needs_durable  # counts the durable engine's results
 def test_a_passing_policy_runs_examples_and_cases_on_both_engines(folder: Path) -> None:
     report = sp.run_cases(folder / "mini.yaml")
     assert report.ok and report.failed == 0
@@ -76,6 +77,7 @@ def test_a_passing_policy_runs_examples_and_cases_on_both_engines(folder: Path) 
     assert report.passed == 2 * (examples + 2)
 
 
+@pytest.mark.needs_durable  # reports the durable engine's failure first
 def test_a_wrong_expectation_fails_at_the_case_position_then_passes_when_fixed(
         folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cases = folder / "cases" / "mini_council.yaml"

@@ -82,6 +82,7 @@ def test_markdown_is_one_table_row_per_topic(comparison: Comparison) -> None:
     assert "(`6.4.1`, `6.4.3`, `appendix-b/replies`)" in rows[list(TOPICS).index("response_times")]
 
 
+@pytest.mark.needs_extras  # pandas
 def test_dataframe_wide_and_tidy(comparison: Comparison) -> None:
     wide = comparison.to_dataframe()
     assert list(wide.index) == list(TOPICS) and list(wide.columns) == comparison.policy_ids

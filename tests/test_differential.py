@@ -69,6 +69,7 @@ def full(decision: sp.Decision) -> dict[str, Any]:
 # ---- differential ----------------------------------------------------------------------------
 
 
+@pytest.mark.needs_durable  # compares the two engines
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("policy_id", POLICIES)
 def test_durable_and_reference_engines_agree(policy_id: str, kind: str) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import socialpolicy as sp
 from socialpolicy.policy.loader import compile_file
 
@@ -38,6 +40,7 @@ def test_negation_is_pushed_to_the_atoms() -> None:
     ]}
 
 
+@pytest.mark.needs_durable  # compares the two engines
 def test_engines_agree_on_the_fixture_policy() -> None:
     durable = sp.load_policy(FIXTURES / "mini.yaml", engine="durable")
     reference = sp.load_policy(FIXTURES / "mini.yaml", engine="reference")

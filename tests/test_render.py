@@ -89,6 +89,7 @@ def test_a_comparison_shows_no_install_paths() -> None:
     assert "no clause" in html
 
 
+@pytest.mark.needs_extras  # pandas
 def test_coverage_renders_and_becomes_a_dataframe() -> None:
     report = sp.check_coverage(["mhra", "hra"])
     html = report._repr_html_()

@@ -193,6 +193,7 @@ def test_a_sixth_policy_gets_a_comparison_column(tmp_path: Path) -> None:
     assert "| `mhra` | `example_trust` |" in comparison.to_markdown()
 
 
+@pytest.mark.needs_durable  # reports the durable engine's failure first
 def test_a_sixth_policy_runs_its_tests_as_the_how_to_ends(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from socialpolicy.cli import main
