@@ -65,6 +65,8 @@ MODULE_NEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "test_dask.py": ("needs_extras", ("dask", "distributed", "pandas", "pyarrow")),
     "test_frames.py": ("needs_extras", ("pandas", "matplotlib")),
     "test_plots.py": ("needs_extras", ("pandas", "matplotlib")),
+    "test_frames_messages.py": ("needs_extras", ("pandas",)),
+    "test_doc_examples.py": ("needs_extras", ("pandas", "matplotlib")),
     "test_tutorial_data.py": ("needs_extras", ("pandas",)),
     "test_schemas.py": ("needs_extras", ("jsonschema",)),
     "test_exact_diff.py": ("needs_extras", ("dd",)),
