@@ -20,3 +20,18 @@ def test_contract_names_exist() -> None:
     for name in ("available_policies", "load_policy", "decide", "Comment", "StaffPost",
                  "AccountRequest", "Action", "Citation", "Finding", "Decision", "run_cases"):
         assert hasattr(sp, name), name
+
+
+def test_integration_modules_are_attributes_imported_on_first_use() -> None:
+    """`sp.frames.COLUMNS` works after `import socialpolicy as sp`, as a notebook user writes
+    it, and nothing heavy is imported until then."""
+    import subprocess
+    import sys
+
+    code = ("import sys, socialpolicy as sp\n"
+            "assert 'socialpolicy.frames' not in sys.modules and 'pandas' not in sys.modules\n"
+            "assert 'outcome' in sp.frames.COLUMNS and sp.signals.DEFAULT_DETECTORS\n"
+            "assert sp.frames is sys.modules['socialpolicy.frames']\n"
+            "try:\n    sp.framez\nexcept AttributeError as e:\n    assert 'framez' in str(e)\n"
+            "else:\n    raise SystemExit('sp.framez resolved')\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -51,7 +51,14 @@ if _typing.TYPE_CHECKING:
     from .vocab import Outcome
 
 
+#: Integration modules reachable as attributes (`sp.frames.COLUMNS`) without an import of
+#: their own, as a notebook user expects; each is imported (with pandas, Dask...) only then.
+_SUBMODULES = frozenset({"dask", "frames", "signals", "testing"})
+
+
 def __getattr__(name: str) -> _typing.Any:
+    if name in _SUBMODULES:
+        return _importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'socialpolicy' has no attribute '{name}'")

@@ -1,12 +1,15 @@
 """Progress bars for long batches, shown only where someone is watching.
 
-`tqdm.auto` picks the notebook widget or the terminal bar itself. By default (`progress=None`)
-a bar appears for batches of at least `THRESHOLD` rows when standard error is a terminal, so
-logs, pipes and CI stay clean; `True` asks for one anyway and `False` turns it off.
+`tqdm.auto` picks the notebook widget or the terminal bar itself; without ipywidgets (the
+`analysis` extra does not need it) a notebook gets the text bar, not tqdm's warning to "update
+jupyter". By default (`progress=None`) a bar appears for batches of at least `THRESHOLD` rows
+when someone is watching (standard error is a terminal, or a Jupyter kernel's output), so logs,
+pipes and CI stay clean; `True` asks for one anyway and `False` turns it off.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections.abc import Iterable, Sized
 from typing import TypeVar
@@ -22,7 +25,13 @@ def wanted(progress: bool | None, total: int | None) -> bool:
     if progress is not None:
         return progress
     isatty = getattr(sys.stderr, "isatty", None)
-    return total is not None and total >= THRESHOLD and bool(isatty and isatty())
+    watched = bool(isatty and isatty()) or _in_notebook()
+    return total is not None and total >= THRESHOLD and watched
+
+
+def _in_notebook() -> bool:
+    """Standard error is a Jupyter kernel's output stream (it says it is not a terminal)."""
+    return type(sys.stderr).__module__.startswith("ipykernel.")
 
 
 def progress_bar(items: Iterable[T], progress: bool | None = None, desc: str = "deciding",
@@ -32,6 +41,10 @@ def progress_bar(items: Iterable[T], progress: bool | None = None, desc: str = "
         total = len(items)
     if not wanted(progress, total):
         return items
+    if _in_notebook() and importlib.util.find_spec("ipywidgets") is None:
+        from tqdm import tqdm as text_bar
+
+        return text_bar(items, total=total, desc=desc, unit="row", file=sys.stderr)
     from tqdm.auto import tqdm
 
     return tqdm(items, total=total, desc=desc, unit="row", file=sys.stderr)
