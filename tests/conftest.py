@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,8 +43,8 @@ ENGINES = ("durable", "reference")
 #   reference engine with itself). Marked by hand with why, or below because one of the test's
 #   parameters is the durable engine.
 # - `needs_extras`: needs a package only another extra installs (pandas, Dask, dd, jsonschema,
-#   hatchling: `pip install -e '.[dev]'`). Marked by hand with which, or, for a whole module,
-#   listed in MODULE_NEEDS below.
+#   hatchling: `pip install -e '.[dev]'`). Marked by hand with which; a whole module, by
+#   EXTRA_PACKAGES and MODULE_NEEDS below.
 # Nothing is skipped quietly: where the packages are installed the tests run, and a run that
 # should have had them and did not fails, naming the missing package.
 
@@ -55,9 +55,17 @@ MARKERS = {
                     "hatchling); deselect with -m 'not needs_extras' where it is not installed",
 }
 
-#: Test modules every test of which needs packages beyond `.[testing]`: the marker and the
-#: import names. Where one is missing the module is not imported at all (most import the
-#: package at the top); it stands as one test with the marker, which fails naming the package.
+#: Packages beyond `.[testing]`, by import name, and the marker of a test that needs one. A test
+#: module that imports one at the top, where it is missing, stands as one test with that marker
+#: (which fails naming the package) instead of an error that stops the run.
+EXTRA_PACKAGES = {"durable_rules_engine": "needs_durable",
+                  **dict.fromkeys(("pandas", "matplotlib", "dask", "distributed", "pyarrow",
+                                   "jsonschema", "dd", "hatchling", "cedarpy", "zen",
+                                   "rule_engine", "business_rules"), "needs_extras")}
+
+#: Test modules that need such packages, the marker and the packages: where one is missing, the
+#: module is not imported. Needed for those that import them only once their tests run (or skip
+#: themselves on import); the rest are listed too, to say so.
 MODULE_NEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "test_durable.py": ("needs_durable", ("durable_rules_engine",)),
     "test_durable_batch.py": ("needs_durable", ("durable_rules_engine",)),
@@ -92,16 +100,35 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector
-                                ) -> pytest.Collector | None:
+                                ) -> pytest.Collector:
     marker, packages = MODULE_NEEDS.get(module_path.name, ("", ()))
     missing = [name for name in packages if importlib.util.find_spec(name) is None]
-    if not missing:
-        return None  # pytest collects the module as usual
-    return _NotInstalled.from_parent(parent, path=module_path, marker=marker, missing=missing)
+    if missing:
+        return _NotInstalled.from_parent(parent, path=module_path, marker=marker,
+                                         missing=missing)
+    return _Module.from_parent(parent, path=module_path)
+
+
+class _Module(pytest.Module):
+    """A test module; where it imports a package of EXTRA_PACKAGES that is missing, one test
+    with that package's marker instead of a collection error."""
+
+    def collect(self) -> Iterable[pytest.Item | pytest.Collector]:
+        try:
+            return super().collect()
+        except pytest.Collector.CollectError as error:
+            cause = error.__cause__
+            name = getattr(cause, "name", None) if isinstance(cause, ModuleNotFoundError) \
+                else None
+            marker = EXTRA_PACKAGES.get(str(name).partition(".")[0])
+            if marker is None:
+                raise
+            return [_Missing.from_parent(self, name=f"needs {name}", marker=marker,
+                                         missing=[str(name)])]
 
 
 class _NotInstalled(pytest.File):
-    """A test module whose packages are not installed, standing as one marked test."""
+    """A test module in MODULE_NEEDS whose packages are missing, standing as one marked test."""
 
     def __init__(self, *, marker: str, missing: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
