@@ -82,3 +82,16 @@ def test_an_export_id_column_is_pointed_at_the_index(policy: sp.Policy) -> None:
     with pytest.raises(ValueError) as other:
         policy.decide_frame(frame.rename(columns={"comment_id": "lables"}))
     assert "index_col" not in str(other.value)  # only identifier-like names get that hint
+
+
+def test_a_batch_with_many_bad_rows_says_which_fields_to_fix_first(policy: sp.Policy) -> None:
+    good = {"platform": "x", "text": "hi", "author": "@a", "posted_at": WHEN}
+    rows = ([{**good, "author": None}] * 3 + [{**good, "platform": "Threads", "author": None}]
+            + [{**good, "posted_at": "13/02/2026 10:00"}] + [good] * 2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = policy.decide_frame(pd.DataFrame(rows))
+    message = str(next(w.message for w in caught if issubclass(w.category, RowErrorWarning)))
+    assert "5 of 7 rows" in message and "... and 2 more" in message
+    assert message.endswith("rows by field: author 4, platform 1, posted_at 1")
+    assert out["error"].notna().sum() == 5

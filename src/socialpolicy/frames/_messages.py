@@ -64,3 +64,12 @@ def row_message(exc: ValidationError) -> str:
     first = [str(p) for p in errors[0]["loc"]] if errors else []
     kind = first[0] if first and first[0] in SUBJECT_KINDS else None
     return "; ".join(_problem(err, kind) for err in errors)
+
+
+_FIELD = re.compile(r"(?:^|; )([\w.]+): ")
+
+
+def fields_at_fault(message: str) -> list[str]:
+    """The fields an `error` cell names (`author`, `posted_at`...), in order, once each."""
+    found = [name for name in _FIELD.findall(message) if name != "hint"]
+    return list(dict.fromkeys(found))
