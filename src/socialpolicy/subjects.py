@@ -7,10 +7,12 @@ models themselves so the checker, the compiler and the engines cannot drift apar
 from __future__ import annotations
 
 import numbers
+import re
 import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -111,6 +113,26 @@ def _strict_bool(value: Any) -> Any:
 
 Bool = Annotated[bool, BeforeValidator(_strict_bool)]
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(value: str) -> str:
+    # A lone surrogate (half of a UTF-16 pair, as a JSON `"\ud800"` escape gives) is not a
+    # character: no encoding can write it, so a decision, record or output line holding it
+    # would fail long after the subject was accepted. Pydantic's own JSON mode rejects it too.
+    if value.isascii() or (found := _SURROGATE.search(value)) is None:
+        return value
+    raise PydanticCustomError(
+        "lone_surrogate",
+        "character {at} is `{code}`, half of a UTF-16 surrogate pair, which is not text; "
+        "decode the source as a whole (UTF-8, or UTF-16 with its pairs together) or drop it",
+        {"at": found.start() + 1, "code": f"\\u{ord(found.group()):04x}"},
+    )
+
+
+#: Free text: any characters, but only characters.
+Text = Annotated[str, AfterValidator(_whole_characters)]
+
 #: Counts above this compare differently in durable_rules (doubles) and Python (exact ints).
 MAX_COUNT = 2**53 - 1
 
@@ -132,10 +154,25 @@ Count = Annotated[int, Field(ge=0), AfterValidator(_count)]
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
 
+    # Pydantic's two ways round validation are closed: a policy must never decide on fields
+    # no one checked (an unknown label would match no rule and fail open; a naive or textual
+    # datetime would break deadlines mid-decision).
+    @classmethod
+    def model_construct(cls, _fields_set: set[str] | None = None, **values: Any) -> Self:
+        """Validated like `Model(**values)`: subjects are never built unchecked."""
+        return cls.model_validate(values)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Self:
+        """A copy; with `update`, the changed subject is validated like a new one."""
+        if not update:
+            return super().model_copy(deep=deep)
+        return self.model_validate({**self.__dict__, **update})
+
 
 #: The caller's own id for a subject (a queue's comment id, a case number): echoed as
 #: `Decision.subject_id` and kept in records, never read by a rule.
-SubjectId = Annotated[str | None, Field(min_length=1, max_length=256)]
+SubjectId = Annotated[Text | None, Field(min_length=1, max_length=256)]
 
 
 class Author(_Model):
@@ -148,9 +185,9 @@ class Author(_Model):
 class Account(_Model):
     """The account a staff post was made from."""
 
-    handle: str
-    display_name: str = ""
-    bio: str = ""
+    handle: Text
+    display_name: Text = ""
+    bio: Text = ""
     kind: AccountKind = "personal"
     public: Bool = True
     uses_org_branding: Bool = False
@@ -165,8 +202,8 @@ class Comment(_Model):
     id: SubjectId = None
     platform: CommentPlatform
     channel: CommentChannel = "comment"
-    text: str
-    author: str
+    text: Text
+    author: Text
     posted_at: AwareDatetime
     labels: CommentLabels = frozenset()
     author_prior_removals: Count = 0
@@ -179,7 +216,7 @@ class StaffPost(_Model):
     id: SubjectId = None
     platform: StaffPlatform
     format: PostFormat = "post"
-    text: str
+    text: Text
     posted_at: AwareDatetime
     account: Account
     author: Author = Author()
@@ -194,7 +231,7 @@ class AccountRequest(_Model):
     id: SubjectId = None
     platform: StaffPlatform
     purpose: AccountPurpose
-    proposed_handle: str | None = None
+    proposed_handle: Text | None = None
     requested_by: Author = Author()
     objectives_and_kpis: Bool = False
     approved_comms_plan: Bool = False
@@ -205,10 +242,10 @@ class AccountRequest(_Model):
     comms_team_approved: Bool = False
     authorisation_form: Bool = False
     secure_login: Bool = False
-    stakeholder_group: str | None = None
+    stakeholder_group: Text | None = None
     user_needs_evidence: UserNeedsEvidence = "none"
     checks_per_day: Count = 0
-    operational_need: str | None = None
+    operational_need: Text | None = None
     labels: RequestLabels = frozenset()
 
     @field_validator("stakeholder_group", "operational_need", "proposed_handle")

@@ -11,6 +11,7 @@ never reported as 1.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -77,8 +78,19 @@ def _quiet_stdout() -> None:
         pass
 
 
+def _escape_unencodable() -> None:
+    """Write what the output's encoding cannot hold as `\\uXXXX` rather than fail the run: a
+    JSON `"\\ud800"` escape reads as a lone surrogate, which an error row may echo back (in
+    JSON output the escape reads back as the same string)."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _escape_unencodable()
     try:
         code = int(args.run(args))
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush

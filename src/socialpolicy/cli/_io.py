@@ -82,23 +82,32 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result  # pragma: no cover (a shorter dict always repeats a key)
 
 
-def _repeated_key(value: Any, loc: tuple[str | int, ...] = ()) -> RowError | None:
-    if isinstance(value, _Repeated):
-        return RowError("duplicate_key", (*loc, value.repeated),
-                        f"the key `{value.repeated}` appears more than once in one object; "
-                        "which value was meant is unknowable, so give it once")
-    items: Iterable[tuple[str | int, Any]] = (
-        value.items() if isinstance(value, dict) else enumerate(value)
-        if isinstance(value, list) else ())
-    for key, item in items:
-        if isinstance(item, dict | list) and (found := _repeated_key(item, (*loc, key))):
-            return found
+def _repeated_key(value: Any) -> RowError | None:
+    # A loop, not recursion: a row nested nearly as deep as `parse_json` allows must not
+    # overflow the stack here instead.
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
+    while stack:
+        loc, item = stack.pop()
+        if isinstance(item, _Repeated):
+            return RowError("duplicate_key", (*loc, item.repeated),
+                            f"the key `{item.repeated}` appears more than once in one object; "
+                            "which value was meant is unknowable, so give it once")
+        children: Iterable[tuple[str | int, Any]] = (
+            item.items() if isinstance(item, dict) else enumerate(item)
+            if isinstance(item, list) else ())
+        stack.extend(reversed([((*loc, key), child) for key, child in children
+                               if isinstance(child, dict | list)]))
     return None
 
 
 def parse_json(text: str) -> Any:
-    """`json.loads` that marks objects with a repeated key (see `_repeated_key`)."""
-    return json.loads(text, object_pairs_hook=_object)
+    """`json.loads` that marks objects with a repeated key (see `_repeated_key`), and reports
+    nesting deeper than the interpreter can parse as a `JSONDecodeError` like any other."""
+    try:
+        return json.loads(text, object_pairs_hook=_object)
+    except RecursionError:
+        raise json.JSONDecodeError(
+            "nested too deeply: a subject is a few levels deep at most", text, 0) from None
 
 
 def _row(index: int, line: int | None, value: Any) -> Row:

@@ -20,7 +20,7 @@ from ..subjects import CONDITION_FIELDS, Comment, StaffPost, Subject, field_valu
 from ..vocab import DERIVED_FACTS, LABELS, SubjectKind
 from . import _capacity, _contact, _disclaimers, _names, _profanity
 from ._context import DetectionContext
-from ._text import Text, normalise
+from ._text import MAX_TEXT_CHARS, Text, normalise
 
 __all__ = [
     "DEFAULT_DETECTORS",
@@ -49,11 +49,6 @@ TEXT_FIELDS: dict[SubjectKind, tuple[str, ...]] = {
     "staff_post": ("text", "account.handle", "account.display_name", "account.bio"),
     "account_request": ("proposed_handle", "stakeholder_group", "operational_need"),
 }
-
-#: Detectors read at most this many characters of each text field: work stays bounded on
-#: hostile input, and a decision on a longer text carries a warning (`text_warnings`). A long
-#: blog post fits; a comment never comes near it.
-MAX_TEXT_CHARS = 100_000
 
 #: Derived facts that are true when any of their parts is.
 _EITHER: dict[str, tuple[str, ...]] = {

@@ -29,7 +29,7 @@ from ..decision import Evidence
 from ..subjects import StaffPost, field_value
 from ..vocab import WORDING_FACT_PREFIX
 from . import _contact, _names
-from ._text import Text, normalise
+from ._text import MAX_TEXT_CHARS, Text, normalise
 
 __all__ = ["CAPACITY_FACTS", "EVIDENCE_PARTS", "capacity_facts", "wording_key"]
 
@@ -128,7 +128,9 @@ def capacity_facts(post: StaffPost, facts: dict[str, Any], evidence: list[Eviden
 
     Reads the organisation-name facts the detectors already set, so it runs after them.
     """
-    texts = {path: normalise(str(field_value(post, path) or ""))
+    # The same first MAX_TEXT_CHARS characters the detectors read (and warn about), so a
+    # megabyte bio costs no more here than there.
+    texts = {path: normalise((field_value(post, path) or "")[:MAX_TEXT_CHARS])
              for path in (*_ACCOUNT_FIELDS, "text")}
 
     def add(detector: str, path: str, span: tuple[int, int], key: str) -> None:

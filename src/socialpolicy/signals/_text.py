@@ -14,6 +14,11 @@ from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
+#: Detectors read at most this many characters of each text field: work stays bounded on
+#: hostile input, and a decision on a longer text carries a warning (`text_warnings`). A long
+#: blog post fits; a comment never comes near it.
+MAX_TEXT_CHARS = 100_000
+
 # Latin look-alikes that NFKC leaves alone: Cyrillic, Greek, small capitals, dotless i;
 # curly quotes and dashes straightened so patterns need only the ASCII forms.
 _CONFUSABLES = str.maketrans({
