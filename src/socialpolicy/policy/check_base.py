@@ -63,6 +63,13 @@ class CheckBase:
             if key not in data:
                 self.report(path, "missing-field", f"{what} is missing `{key}`",
                             f"add `{key}:`")
+            elif data[key] is None:
+                # `key:` with nothing after it (or `null`) is as missing as no key at all; the
+                # checks below would otherwise read the null as "not given" and drop the rule
+                # or clause without a word. Reported once, here.
+                self.report((*path, key), "missing-field", f"`{key}` in {what} has no value",
+                            f"give `{key}:` a value")
+                self.doc.reported.add((*path, key))
         return data
 
     def text(self, data: Mapping[str, Any], key: str, path: YamlPath,

@@ -34,6 +34,10 @@ class KindChecks(CheckBase):
                 continue
             if "not_covered" in block:
                 reason = self.text(block, "not_covered", path)
+                if block["not_covered"] is None:  # read as absent, it would leave no default
+                    self.report((*path, "not_covered"), "missing-field",
+                                "`not_covered` has no value", "say why the policy does not "
+                                "govern this kind, e.g. `not_covered: no clause covers it`")
                 if "default" in block or "scope" in block or has_rules:
                     self.report((*path, "not_covered"), "not-covered-conflict",
                                 f"`{kind}` is marked not_covered but also has a default, a scope "

@@ -94,6 +94,8 @@ class MetaChecks(CheckBase):
                         did_you_mean(region, _HOLIDAY_REGIONS)
                         or "use one of " + ", ".join(_HOLIDAY_REGIONS) + ", or null for none")
             return None
+        if "timezone" not in entry:
+            return None  # reported above as a missing field
         try:
             return WorkingHours(str(entry["timezone"]), bounds[0], bounds[1],
                                 frozenset(WEEKDAYS.index(d) for d in days),
