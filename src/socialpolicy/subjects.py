@@ -41,6 +41,12 @@ from .vocab import (
 )
 
 
+def _shown(value: str) -> str:
+    """`value` for an error message: a lone surrogate written as `\\udXXX`, since pydantic
+    cannot render one and the whole error would be lost."""
+    return value if value.isascii() else value.encode("utf-8", "backslashreplace").decode()
+
+
 def _label_checker(known: frozenset[str], kind: str) -> AfterValidator:
     def check(labels: frozenset[str]) -> frozenset[str]:
         for label in sorted(labels):
@@ -50,7 +56,7 @@ def _label_checker(known: frozenset[str], kind: str) -> AfterValidator:
                     ", ".join(sorted(known)) or "none")
                 raise PydanticCustomError(
                     "unknown_label", "unknown {kind} label `{label}`{hint}",
-                    {"kind": kind, "label": label, "hint": hint},
+                    {"kind": kind, "label": _shown(label), "hint": hint},
                 )
         return labels
 
@@ -100,7 +106,7 @@ def _strict_bool(value: Any) -> Any:
         raise PydanticCustomError(
             "bool_from_text",
             "`{value}` is text, not a boolean: write true or false, without quotes",
-            {"value": value if isinstance(value, str) else repr(value)},
+            {"value": _shown(value) if isinstance(value, str) else repr(value)},
         )
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
         raise PydanticCustomError(
@@ -158,7 +164,8 @@ class _Model(BaseModel):
     # no one checked (an unknown label would match no rule and fail open; a naive or textual
     # datetime would break deadlines mid-decision).
     @classmethod
-    def model_construct(cls, _fields_set: set[str] | None = None, **values: Any) -> Self:
+    def model_construct(  # type: ignore[override]  # (the pydantic plugin rewrites it)
+            cls, _fields_set: set[str] | None = None, **values: Any) -> Self:
         """Validated like `Model(**values)`: subjects are never built unchecked."""
         return cls.model_validate(values)
 
