@@ -18,6 +18,7 @@ more. Regressions for what fuzzing found are in `test_hostile_input.py`.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import json
@@ -105,10 +106,13 @@ def rows(draw: st.DrawFn) -> Any:
 
 
 def utf8_json(decision: sp.Decision) -> None:
-    """What was decided can be sent on and kept: JSON, writable as UTF-8."""
+    """What was decided can be sent on and kept: JSON, writable as UTF-8. (An error row echoes
+    the caller's own id as given, even one that is not text, so it is only JSON.)"""
+    if decision.outcome == "error":
+        json.dumps(decision.to_dict())
+        return
     json.dumps(decision.to_dict(), ensure_ascii=False).encode("utf-8")
-    if decision.outcome != "error":
-        json.dumps(decision.record(), ensure_ascii=False).encode("utf-8")
+    json.dumps(decision.record(), ensure_ascii=False).encode("utf-8")
 
 
 @FUZZ
@@ -134,10 +138,8 @@ def test_the_api_lets_only_documented_errors_escape(batch: list[Any]) -> None:
         streamed = list(policy.decide_iter(iter(batch)))
         assert [d.to_dict() for d in streamed] == [d.to_dict() for d in decisions]
     for row in batch[:1]:
-        try:
+        with contextlib.suppress(*ALLOWED):
             sp.decide(row, policy="mse_icb", engine="reference")
-        except ALLOWED:
-            pass
 
 
 # ---- the detectors ---------------------------------------------------------------------------
