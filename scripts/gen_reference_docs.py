@@ -127,7 +127,10 @@ def subjects_page() -> str:
         "The three things a policy decides on, and the two records they carry. Subjects are",
         "frozen pydantic models: build one with `Comment(**fields)` or",
         "`Comment.model_validate(mapping)`; an unknown field or a bad value is a validation error",
-        "naming the field. In a DataFrame or CSV, nested fields are dotted columns",
+        "naming the field. `model_construct` and `model_copy(update=...)` validate too, so no",
+        "subject is decided unchecked. Text is any characters, but only characters: a lone",
+        "surrogate (what a JSON `\\ud800` escape gives) is refused.",
+        "In a DataFrame or CSV, nested fields are dotted columns",
         "(`account.handle`, `author.employment`); see [decide a spreadsheet]"
         "(../how-to/decide-a-spreadsheet.md).", "",
     ]
