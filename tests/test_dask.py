@@ -145,3 +145,24 @@ def test_to_parquet_keeps_lists_and_index(client: Client, tmp_path: Path) -> Non
         assert [list(v) for v in back.loc[expected.index, name]] == list(expected[name]), name
     assert (back.loc[expected.index, "outcome"].astype(str)
             == expected["outcome"].astype(str)).all()
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    (b'kind,text,platform\ncomment,"an unclosed quote,x\n', "as CSV: EOF encountered"),
+    (b"", "as CSV: No columns to parse"),
+    (b"kind,text\n\xc1\xff\xfe,comment\n", "not UTF-8 text (invalid start byte)"),
+    # past the first partition, so only reading it on the cluster finds the bad byte
+    (b"kind,platform,text\n" + b"comment,facebook,fine\n" * 400 + b"comment,facebook,\xff\n",
+     "not UTF-8 text"),
+])
+def test_cli_names_an_unreadable_csv_archive_with_a_hint(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, says: str) -> None:
+    from socialpolicy.cli import main
+
+    source = tmp_path / "in.csv"
+    source.write_bytes(content)
+    assert main(["decide", "--policy", "mhra", "--workers", "1", "--partition-rows", "10",
+                 str(source), str(tmp_path / "out.csv")]) == 2
+    error = capsys.readouterr().err
+    assert f"cannot read `{source}`" in error and says in error and "hint:" in error
+    assert "Traceback" not in error

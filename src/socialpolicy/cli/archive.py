@@ -8,7 +8,9 @@ given by `--scheduler ADDRESS`, with Dask's own progress bar. Needs the `dask` e
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +56,33 @@ def _format(path: str) -> str:
                          ".jsonl file, or a folder of Parquet files") from None
 
 
+@contextlib.contextmanager
+def _reading(path: str) -> Iterator[None]:
+    """Name the input file in errors the readers raise about its content (a decode error or a
+    CSV parser message says neither which file nor what to do)."""
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"cannot read `{path}`: it is not UTF-8 text ({exc.reason}); "
+                         "hint: save it as UTF-8, or use a .parquet file") from None
+    except ValueError as exc:
+        from pandas.errors import EmptyDataError, ParserError
+
+        text = str(exc)
+        if not isinstance(exc, (ParserError, EmptyDataError)) and "read_csv" not in text:
+            raise
+        reason = text.split("Original Message:", 1)[-1].strip().splitlines()[0].strip(" .")
+        raise ValueError(f"cannot read `{path}` as CSV: {reason}; hint: check its quoting "
+                         "(an unclosed quote runs to the end of the file) and that every row "
+                         "has the header's columns") from None
+
+
 def _read(path: str, partition_rows: int) -> dd.DataFrame:
+    with _reading(path):
+        return _read_as(path, partition_rows)
+
+
+def _read_as(path: str, partition_rows: int) -> dd.DataFrame:
     import dask.dataframe as dd
 
     kind = _format(path)
@@ -119,7 +147,8 @@ def run(args: argparse.Namespace) -> int:
         future = client.compute(_write(decided, args.output))
         if sys.stderr.isatty():
             progress(future)
-        client.gather(future)
+        with _reading(args.file):  # later partitions are read only now
+            client.gather(future)
     finally:
         client.close()
         if cluster is not None:
