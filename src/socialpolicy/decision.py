@@ -195,6 +195,7 @@ class Decision:
                                     Outcome.NOT_COVERED)
 
     def to_dict(self) -> dict[str, Any]:
+        """The decision as JSON-ready data (the subject itself left out; see `record`)."""
         return {
             "outcome": str(self.outcome), "kind": self.kind, "reason": self.reason,
             "policy_id": self.policy_id, "policy_version": self.policy_version,
@@ -216,6 +217,7 @@ class Decision:
         return make_record(self, include_subject=include_subject)
 
     def to_json(self, indent: int | None = None) -> str:
+        """`to_dict` as JSON text, non-ASCII kept as written."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def _repr_html_(self) -> str:  # notebooks

@@ -59,22 +59,27 @@ class Policy:
 
     @property
     def id(self) -> str:
+        """The policy's id (a bundled one is its file name), as decisions name it."""
         return self._document.id
 
     @property
     def version(self) -> str:
+        """The policy file's own version; a decision records it next to `digest`."""
         return self._document.version
 
     @property
     def organisation(self) -> str:
+        """The organisation whose document the policy encodes."""
         return self._document.organisation
 
     @property
     def title(self) -> str:
+        """The title of the source document."""
         return self._document.title
 
     @property
     def review(self) -> date | None:
+        """The document's next review date; decisions after it carry a warning."""
         return self._document.review
 
     @property
@@ -84,18 +89,22 @@ class Policy:
 
     @property
     def engine(self) -> EngineName:
+        """The engine decisions run on: `durable` or `reference`."""
         return self._engine.name
 
     @property
     def clauses(self) -> tuple[Clause, ...]:
+        """Every clause of the source document, quoted, with how it is encoded."""
         return self._document.clauses
 
     @property
     def rules(self) -> tuple[Rule, ...]:
+        """The rules, in file order; each cites the clauses it comes from."""
         return self._document.rules
 
     @property
     def document(self) -> PolicyDocument:
+        """The checked policy file as a typed model, for tools that read it whole."""
         return self._document
 
     @property

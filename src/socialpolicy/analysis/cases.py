@@ -78,18 +78,22 @@ class CaseReport:
 
     @property
     def passed(self) -> int:
+        """How many checks passed (each engine counts separately)."""
         return sum(result.passed for result in self.results)
 
     @property
     def failed(self) -> int:
+        """How many checks failed."""
         return len(self.results) - self.passed
 
     @property
     def failures(self) -> list[CaseResult]:
+        """The failed checks, each with its file position and message."""
         return [result for result in self.results if not result.passed]
 
     @property
     def ok(self) -> bool:
+        """True when nothing failed: the gate a CI step or a review checks."""
         return self.failed == 0
 
     def summary(self) -> str:
@@ -102,16 +106,19 @@ class CaseReport:
                           self.notes + other.notes)
 
     def to_text(self, verbose: bool = False) -> str:
+        """The failures (every result with `verbose`), any notes, then the summary line."""
         shown = self.results if verbose else self.failures
         blocks = [result.describe() for result in shown] + list(self.notes)
         return "".join(block + "\n" for block in blocks) + self.summary() + "\n"
 
     def to_dict(self) -> dict[str, Any]:
+        """Counts and every result as JSON-ready data (`socialpolicy test --format json`)."""
         return {"passed": self.passed, "failed": self.failed, "policies": list(self.policies),
                 "engines": list(self.engines), "notes": list(self.notes),
                 "results": [result.to_dict() for result in self.results]}
 
     def to_json(self) -> str:
+        """`to_dict` as indented JSON text."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     def to_junit_xml(self) -> str:

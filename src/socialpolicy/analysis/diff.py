@@ -121,6 +121,7 @@ class PolicyDiff:
         return not self.regions and not self.clauses
 
     def to_dict(self) -> dict[str, Any]:
+        """The diff as JSON-ready data; `str()` gives it as readable text."""
         return {"old": {"id": self.old.id, "version": self.old.version,
                         "digest": self.old.digest},
                 "new": {"id": self.new.id, "version": self.new.version,

@@ -102,9 +102,11 @@ class WhyNot:
 
     @property
     def already(self) -> bool:
+        """True when the subject is already decided `target`: no change is needed."""
         return str(self.decision.outcome) == self.target
 
     def to_dict(self) -> dict[str, Any]:
+        """The answer as JSON-ready data; `str()` gives the same as readable lines."""
         return {"target": self.target, "outcome": str(self.decision.outcome),
                 "already": self.already, "reason": self.reason, "complete": self.complete,
                 "minimal_sets": self.total, "answers": [a.to_dict() for a in self.answers]}
