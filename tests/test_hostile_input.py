@@ -42,8 +42,21 @@ def test_a_row_nested_too_deep_is_an_error_row(tmp_path: Path, depth: int,
     assert code == 4 and "Traceback" not in err
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["outcome"] for r in rows] == ["leave", "error", "hide"]
-    assert rows[1]["error_detail"][0]["type"] == "json_invalid"
-    assert "nested too deeply" in rows[1]["error"]
+    if _parses(deep):  # this Python's parser reaches that deep: the row is validated as usual
+        assert rows[1]["error_detail"][0]["type"] == "union_tag_not_found"
+    else:
+        assert rows[1]["error_detail"][0]["type"] == "json_invalid"
+        assert "nested too deeply" in rows[1]["error"]
+
+
+def _parses(text: str) -> bool:
+    """Whether this Python's JSON parser reads `text` (how deep it reaches differs between
+    versions: 3.13 reads 5,000 levels that 3.11 refuses)."""
+    try:
+        json.loads(text)
+    except RecursionError:
+        return False
+    return True
 
 
 def test_a_row_nested_deep_but_parseable_is_validated_as_usual(
