@@ -78,20 +78,29 @@ def test_only_a_regular_file_counts_as_a_file(tmp_path: Path) -> None:
     assert not is_file(io.BytesIO(b"{}\n"))
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "text"])
-def test_a_file_is_decided_in_chunks_with_the_same_output_as_a_pipe(
-        fmt: str, engine: str, tmp_path: Path, blocks: list[int],
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    text = "".join(lines())
+def _same_from_file_as_from_pipe(argv: list[str], text: str, tmp_path: Path, blocks: list[int],
+                                 monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> str:
+    """`argv` over `text` from a pipe (row by row) and from a file (in chunks): the same
+    output, exit code and messages; the file's output."""
     path = tmp_path / "in.jsonl"
     path.write_text(text)
-    argv = ["decide", "--policy", MINI, "--engine", engine, "--format", fmt, "--fail-on", "hide"]
     code, from_pipe, err = decide_stdin(argv, text, monkeypatch, capsys)
     assert blocks == []  # a pipe: row by row
     assert main([*argv, str(path)]) == code == 4  # some rows not decided
     from_file, file_err = capsys.readouterr()
     assert blocks == [_batch.DEFAULT_CHUNK, _batch.DEFAULT_CHUNK, ROWS - 2 * _batch.DEFAULT_CHUNK]
     assert from_file == from_pipe and file_err == err
+    return from_file
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "text"])
+def test_a_file_is_decided_in_chunks_with_the_same_output_as_a_pipe(
+        fmt: str, engine: str, tmp_path: Path, blocks: list[int],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["decide", "--policy", MINI, "--engine", engine, "--format", fmt, "--fail-on", "hide"]
+    from_file = _same_from_file_as_from_pipe(argv, "".join(lines()), tmp_path, blocks,
+                                             monkeypatch, capsys)
     if fmt == "jsonl":
         decided = [json.loads(line) for line in from_file.splitlines()]
         assert [d["row"] for d in decided] == list(range(ROWS))
@@ -132,16 +141,9 @@ def test_explain_reads_a_file_in_chunks_with_the_same_output_as_a_pipe(
         capsys: pytest.CaptureFixture[str]) -> None:
     rows = lines()
     rows[300] = "42\n"  # not an object: still a validation error in its place, as before
-    text = "".join(rows)
-    path = tmp_path / "in.jsonl"
-    path.write_text(text)
     argv = ["explain", "--policy", MINI, "--engine", engine, "--fail-on", "hide"]
-    code, from_pipe, err = decide_stdin(argv, text, monkeypatch, capsys)
-    assert blocks == []  # a pipe: row by row
-    assert main([*argv, str(path)]) == code == 4  # some rows not decided
-    from_file, file_err = capsys.readouterr()
-    assert blocks == [_batch.DEFAULT_CHUNK, _batch.DEFAULT_CHUNK, ROWS - 2 * _batch.DEFAULT_CHUNK]
-    assert from_file == from_pipe and file_err == err
+    from_file = _same_from_file_as_from_pipe(argv, "".join(rows), tmp_path, blocks,
+                                             monkeypatch, capsys)
     sections = from_file.split("== row ")[1:]
     assert len(sections) == ROWS
     policy = load_policy(MINI, engine=engine)  # type: ignore[arg-type]
