@@ -279,8 +279,10 @@ def scan(kept: str, folded: str) -> tuple[Hit, ...]:
             continue  # only `son of a *****`
         if kind == "sexual" and not after_sexual_verb(folded, start):
             continue
-        if kind == "contextual" and not in_context(word, folded, kept, start, end, shouting):
-            continue
+        if kind == "contextual":
+            tier = in_context(word, folded, kept, start, end, shouting)
+            if tier is None:
+                continue
         if kind == "off":
             start = sexual_off(folded, start, end)
             if start < 0:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from ._words import (
+    CONTEXTUAL,
     CUES,
+    FUNCTION_WORDS,
     INNOCENT_AFTER,
     INNOCENT_BEFORE,
     INSULT_AFTER,
@@ -14,6 +16,7 @@ from ._words import (
     OFF_PERSONS,
     OFF_VERBS,
     SEXUAL_VERBS,
+    Tier,
     word_set,
 )
 
@@ -22,14 +25,24 @@ NEXT_WORD = re.compile(r"[^a-z0-9]{1,3}([a-z'\-]+)")
 _KEPT_BEFORE = re.compile(r"([A-Za-z']+)[^A-Za-z']{1,3}$")
 _KEPT_AFTER = re.compile(r"[^A-Za-z0-9]{1,3}([A-Za-z'\-]+)")
 _TITLES = word_set("mr mrs ms miss dr sir st prof")
-# `prick` and `fag` have an everyday British meaning (a finger-prick test, a cigarette):
-# only these words before them make them insults.
+# `prick`, `fag`, `hoe`, `homo` and `poof` have an everyday meaning (a finger-prick test, a
+# cigarette, a garden tool, `homo-erotic`, `and poof, it was gone`): only these words before
+# them make them insults, and `a` is not one of them (`a hoe for the allotment`).
 _STRICT_CUES = word_set("you u ur ya yer such total complete absolute arrogant smug utter "
                          "gay stupid dumb fat little")
-_STRICT = frozenset({"prick", "pricks", "fag", "fags"})
+_STRICT: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("prick", "pricks", "fag", "fags", "homo", "homos", "poof", "poofs"),
+                    _STRICT_CUES),
+    **dict.fromkeys(("hoe", "coon", "coons"),
+                    _STRICT_CUES | word_set("these those them dirty bitches")),
+}
+# `SOB` counts only in capitals: lower case is the verb (`began to sob`).
+_CAPITALS_ONLY = frozenset({"sob"})
 # `a/an/you <any word> dick!`: an insult when the word ends the phrase.
 _PHRASE_OPENERS = word_set("a an you ur your such what")
 _PHRASE_END = frozenset(".!?,;:)\n")
+_NOT_BEFORE_INTENSIFIER = FUNCTION_WORDS | INNOCENT_BEFORE | _TITLES
+_NOT_AFTER_INTENSIFIER = FUNCTION_WORDS | INNOCENT_AFTER
 
 
 def named(kept: str, start: int, end: int, shouting: bool) -> bool:
@@ -44,9 +57,16 @@ def named(kept: str, start: int, end: int, shouting: bool) -> bool:
 
 
 def in_context(word: str, folded: str, kept: str, start: int, end: int,
-               shouting: bool) -> bool:
-    """Whether a contextual word is used as swearing here: an insult cue before it, no
-    everyday phrase around it, and not part of a name."""
+               shouting: bool) -> Tier | None:
+    """The tier of a contextual word used as swearing here (an insult cue before it, no
+    everyday phrase around it, not part of a name), or None. `ass` as an intensifier (`long
+    ass wait`) is mild, as the British `bloody` is."""
+    tier = CONTEXTUAL[word]
+    return tier if _insult(word, folded, kept, start, end, shouting) else (
+        "mild" if word == "ass" and _intensifier(folded, kept, start, end, shouting) else None)
+
+
+def _insult(word: str, folded: str, kept: str, start: int, end: int, shouting: bool) -> bool:
     before = WORD_BEFORE.search(folded, max(0, start - 24), start)
     previous = before.group(1) if before else ""
     after = NEXT_WORD.match(folded, end)
@@ -55,17 +75,32 @@ def in_context(word: str, folded: str, kept: str, start: int, end: int,
         return False
     if named(kept, start, end, shouting):  # Dick Francis, Moby Dick
         return False
-    if word in _STRICT:
-        return previous in _STRICT_CUES
+    if word in _CAPITALS_ONLY and not kept[start:end].isupper():
+        return False
+    strict = _STRICT.get(word)
+    if strict is not None:
+        return previous in strict
     if following in INSULT_AFTER:
         return True
     if previous in CUES or previous in {"a", "an"}:
         return True
-    two_before = folded[max(0, start - 8):start].rstrip()
-    if two_before.endswith("in the"):
+    two_before = folded[max(0, start - 10):start].rstrip()
+    if two_before.endswith(("in the", "piece of")):  # `pain in the ass`, `piece of ass`
         return True
     return before is not None and ends_phrase(folded, end) and word_before(
         folded, before.start(1)) in _PHRASE_OPENERS  # `an ungraceful dick!`, `you arrogant SOB`
+
+
+def _intensifier(folded: str, kept: str, start: int, end: int, shouting: bool) -> bool:
+    """`sick ass people`: a word, `ass` and a word, one space apart, neither a function word
+    nor one that gives `ass` its everyday sense (`the wild ass`), and not in a name."""
+    before = WORD_BEFORE.search(folded, max(0, start - 24), start)
+    after = NEXT_WORD.match(folded, end)
+    return (before is not None and after is not None
+            and before.end(1) == start - 1 and after.start(1) == end + 1
+            and before.group(1) not in _NOT_BEFORE_INTENSIFIER
+            and after.group(1) not in _NOT_AFTER_INTENSIFIER
+            and not named(kept, start, end, shouting))
 
 
 def word_before(folded: str, start: int) -> str:

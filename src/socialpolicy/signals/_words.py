@@ -22,7 +22,7 @@ def word_set(words: str) -> frozenset[str]:
 _MILD = """
 bloody bugger buggers buggered buggering bollocks bollock bollocking bollocked bollox
 arse arses arsed arsey piss pissed pissing pisses pisstake pissy sod sodding
-wtf ffs stfu feck fecking goddamn goddamned goddammit
+wtf ffs stfu feck fecking goddamn goddamned goddammit goddamnit goddamit
 """
 
 _STRONG = """
@@ -43,15 +43,23 @@ bytches bitchass
 arsehole arseholes asshole assholes asshat asshats jackass dumbass smartass fatass
 dickhead dickheads knobhead knobheads bellend bellends tosser tossers pisshead pissheads
 cocksucker cocksuckers cocksucking douchebag douchebags
-whore whores slut sluts
+whore whores hoes slut sluts skank skanks skanky thot thots slapper slappers bint bints
+knobend knobends nobhead nobheads nobend nobends mofo mofos
+jizz jizzed jizzing blowjob blowjobs handjob handjobs rimjob dildo dildos titties
+clunge minge punani punany bloodclaat bloodclot bumbaclot bumbaclaat rassclaat rasclaat
 """
 
 _SLUR = """
-nigger niggers nigga niggas nigg3r paki pakis wog wogs chink chinks gook gooks spic spics
+nigger niggers nigga niggas nigg3r niggaz niggah niggahs nigguh nigguhs niglet niglets
+nignog nignogs jigaboo jigaboos jiggaboo zipperhead zipperheads wetback wetbacks beaner beaners
+chinky chinkies yid yids dago dagos wop wops honky honkies honkey
+paki pakis wog wogs chink chinks gook gooks spic spics
 kike kikes raghead ragheads towelhead towelheads darkie darkies golliwog golliwogs
 faggot faggots fagot fagots fagget faggit faggy tranny trannies shemale shemales
-retard retards retarded spastic spastics spaz spazz spacker mong mongs gyppo gyppos pikey
-pikeys
+poofter poofters lesbo lezza lezzas lezzer lezzers lezbo lezbos bumboy bumboys battyboy
+battyboys shirtlifter shirtlifters
+retard retards retarded spastic spastics spaz spazz spacker spakka spazzy mong mongs
+windowlicker windowlickers gyppo gyppos gippo gippos pikey pikeys
 """
 
 #: Every whole-word form, with its tier.
@@ -67,7 +75,9 @@ CONTEXTUAL: Final[dict[str, Tier]] = {
     "cock": "strong", "cocks": "strong", "prick": "strong", "pricks": "strong",
     "pussy": "strong", "knob": "strong", "knobs": "strong", "tits": "strong",
     "douche": "strong", "pussies": "strong",
-    "fag": "slur", "fags": "slur", "dyke": "slur", "dykes": "slur",
+    "fanny": "strong", "hoe": "strong", "sob": "strong", "slag": "strong", "slags": "strong",
+    "fag": "slur", "fags": "slur", "dyke": "slur", "dykes": "slur", "coon": "slur",
+    "coons": "slur", "homo": "slur", "homos": "slur", "poof": "slur", "poofs": "slur",
 }
 
 #: Words before a contextual word that make it an insult or obscenity: `you dick`,
@@ -105,6 +115,13 @@ nugget nuggets waffle waffles lord lords sucker suckers brain brains burger burg
 buckets goblin goblins muncher munchers rag rags hat hats clown clowns biscuit biscuits
 """)
 
+#: `ass` between two words is the intensifier (`sick ass people`, `long ass blog`) unless one
+#: of them is a function word (`the ass and the cart`, `make an ass of`).
+FUNCTION_WORDS: Final[frozenset[str]] = word_set("""
+a an the my your his her their our its this that these those some any no of and or nor but to
+in on at for with by from as is was are were be been than then so
+""")
+
 #: Words after a contextual word that make it an insult: `cock breath`, `dick face`.
 INSULT_AFTER: Final[frozenset[str]] = word_set("breath face head hole sucker suckers")
 
@@ -140,6 +157,8 @@ EVERYDAY_AFTER: Final[dict[str, frozenset[str]]] = {
     "spastic": word_set("""paralysis diplegia quadriplegia hemiplegia cerebral colon bladder
                         muscle muscles gait movement movements"""),
     "retarded": word_set("growth development flow ejaculation"),
+    "honky": word_set("tonk tonks"),
+    "hoes": word_set("rakes spades forks trowels shears"),
 }
 
 #: Words before a contextual word that give it its everyday meaning.
@@ -150,7 +169,8 @@ moby offa's offas spotted door wild
 #: Words after a contextual word that give it its everyday meaning.
 INNOCENT_AFTER: Final[frozenset[str]] = word_set("""
 test tests testing cat cats willow a-doodle-doo tail tails pit pits van whittington cheney
-francis van
+francis van sapiens erectus habilis neanderthalensis hound hounds dog dogs skin pack packs adams
+heap heaps tip tips
 """)
 
 #: Slurs found inside a run-together name or hashtag (`SomeNameFaggot`, `#NiggerLover`): only
