@@ -34,7 +34,7 @@ _STRICT: dict[str, frozenset[str]] = {
     **dict.fromkeys(("prick", "pricks", "fag", "fags", "homo", "homos", "poof", "poofs"),
                     _STRICT_CUES),
     **dict.fromkeys(("hoe", "coon", "coons"),
-                    _STRICT_CUES | word_set("these those them dirty bitches")),
+                    _STRICT_CUES | word_set("these those them that yo dirty bitches")),
 }
 # `SOB` counts only in capitals: lower case is the verb (`began to sob`).
 _CAPITALS_ONLY = frozenset({"sob"})

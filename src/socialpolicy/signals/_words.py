@@ -4,7 +4,7 @@ Tiers follow how British audiences rate the words (mild: `bloody`, `bugger`, `ar
 strong: the sexual and excretory swear words and insults built on them; slur: words that abuse
 people for a protected characteristic). Words that flag more clean text than they catch
 (`hell`, `damn`, `crap`, `stupid`) are left out. Words with an everyday meaning (`cock`, `dick`,
-`ass`, `prick`, `pussy`, `fag`) are in `CONTEXTUAL`: they count only where the words around
+`ass`, `prick`, `hoe`, `fag`) are in `CONTEXTUAL`: they count only where the words around
 them make the swearing plain (`you dick`, `my ass`, `a big cock`), never in a name (`Dick
 Francis`, `Moby Dick`) or a phrase such as `finger prick`.
 """
@@ -43,7 +43,8 @@ bytches bitchass
 arsehole arseholes asshole assholes asshat asshats jackass dumbass smartass fatass
 dickhead dickheads knobhead knobheads bellend bellends tosser tossers pisshead pissheads
 cocksucker cocksuckers cocksucking douchebag douchebags
-whore whores hoes slut sluts skank skanks skanky thot thots slapper slappers bint bints
+pussy pussies whore whores hoes slut sluts skank skanks skanky thot thots slapper slappers
+bint bints
 knobend knobends nobhead nobheads nobend nobends mofo mofos
 jizz jizzed jizzing blowjob blowjobs handjob handjobs rimjob dildo dildos titties
 clunge minge punani punany bloodclaat bloodclot bumbaclot bumbaclaat rassclaat rasclaat
@@ -73,8 +74,7 @@ VOCABULARY: Final[dict[str, Tier]] = {
 CONTEXTUAL: Final[dict[str, Tier]] = {
     "ass": "strong", "asses": "strong", "dick": "strong", "dicks": "strong",
     "cock": "strong", "cocks": "strong", "prick": "strong", "pricks": "strong",
-    "pussy": "strong", "knob": "strong", "knobs": "strong", "tits": "strong",
-    "douche": "strong", "pussies": "strong",
+    "knob": "strong", "knobs": "strong", "tits": "strong", "douche": "strong",
     "fanny": "strong", "hoe": "strong", "sob": "strong", "slag": "strong", "slags": "strong",
     "fag": "slur", "fags": "slur", "dyke": "slur", "dykes": "slur", "coon": "slur",
     "coons": "slur", "homo": "slur", "homos": "slur", "poof": "slur", "poofs": "slur",
@@ -159,6 +159,7 @@ EVERYDAY_AFTER: Final[dict[str, frozenset[str]]] = {
     "retarded": word_set("growth development flow ejaculation"),
     "honky": word_set("tonk tonks"),
     "hoes": word_set("rakes spades forks trowels shears"),
+    **dict.fromkeys(("pussy", "pussies"), word_set("cat cats willow willows hat hats riot")),
 }
 
 #: Words before a contextual word that give it its everyday meaning.
