@@ -37,6 +37,12 @@ class PolicyError(SocialPolicyError, ValueError):
         super().__init__("\n".join([head, *map(str, self.diagnostics)]))
 
 
+class InputError(SocialPolicyError, ValueError):
+    """An argument or input file the caller gave that cannot be used as asked (an unknown
+    option value, a missing folder, a file in an unknown format): a mistake to fix, told apart
+    from a fault inside the library, which is never one of these."""
+
+
 class UnknownPolicyError(SocialPolicyError, LookupError):
     """`load_policy` was given an id that is neither bundled nor a file."""
 

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from .decision import Decision
 from .engine import Policy, load_policy
 from .engines import ENGINE_NAMES, EngineName
-from .errors import SocialPolicyError
+from .errors import InputError, SocialPolicyError
 from .subjects import Subject, subject_adapter
 
 __all__ = ["RECORD_VERSION", "PolicyCache", "Verification", "make_record", "subject_digest",
@@ -195,7 +195,7 @@ class PolicyCache:
         policy = record.get("policy")
         source = self._override or (policy.get("id") if isinstance(policy, Mapping) else None)
         if not isinstance(source, str | Path):
-            raise ValueError("the record names no policy; pass one with `policy=` (--policy)")
+            raise InputError("the record names no policy; pass one with `policy=` (--policy)")
         recorded = record.get("engine")
         engine = self._engine or (recorded if recorded in ENGINE_NAMES else "durable")
         key = (str(source), engine)

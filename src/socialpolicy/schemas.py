@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .errors import InputError
 from .subjects import AccountRequest, Comment, StaffPost, subject_adapter
 from .vocab import Outcome
 
@@ -148,4 +149,4 @@ def json_schema(name: str) -> dict[str, Any]:
         return DECISION_SCHEMA
     if name == "record":
         return RECORD_SCHEMA
-    raise ValueError(f"no schema called `{name}`; known: {', '.join(SCHEMA_NAMES)}")
+    raise InputError(f"no schema called `{name}`; known: {', '.join(SCHEMA_NAMES)}")

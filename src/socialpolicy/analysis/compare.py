@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputError
 from ..policy.loader import available_policies, compile_file
 from ..policy.model import PolicyDocument, Topic
 from ..render import comparison_html
@@ -143,7 +144,7 @@ def compare_policies(policies: Iterable[str | Path] | None = None) -> Comparison
     seen: set[str] = set()
     for column in columns:
         if column.policy_id in seen:
-            raise ValueError(f"policy id `{column.policy_id}` is given twice; "
+            raise InputError(f"policy id `{column.policy_id}` is given twice; "
                              "each column needs a distinct policy")
         seen.add(column.policy_id)
     return Comparison(tuple(columns))

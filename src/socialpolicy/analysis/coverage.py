@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _yaml
 from ..conditions import AllOf, AnyOf, Condition, HasLabel, Not
-from ..errors import Diagnostic
+from ..errors import Diagnostic, InputError
 from ..policy.check_fidelity import ALL_UNREAD
 from ..policy.loader import available_policies, compile_file, lint, resolve
 from ..policy.model import CLAUSE_STATUSES, PolicyDocument
@@ -236,7 +236,7 @@ def _cases_dir(cases: str | Path | None) -> Path | None:
         return DEFAULT_CASES if DEFAULT_CASES.is_dir() else None
     path = Path(cases)
     if not path.is_dir():
-        raise ValueError(f"cases directory `{cases}` not found; give the folder holding "
+        raise InputError(f"cases directory `{cases}` not found; give the folder holding "
                          "`<policy id>.yaml` decision-case files")
     return path
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ..decision import Decision
 from ..engine import Policy, load_policy
-from ..errors import SubjectKindError
+from ..errors import InputError, SubjectKindError
 from ..signals import derive
 from ..subjects import Subject, subject_adapter
 from ..vocab import SUBJECT_KINDS, SubjectKind
@@ -185,12 +185,12 @@ def diff_policies(old: Policy | str | Path, new: Policy | str | Path, *,
     """
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
-        raise ValueError(f"unknown decision part `{unknown[0]}`; use some of {', '.join(PARTS)}")
+        raise InputError(f"unknown decision part `{unknown[0]}`; use some of {', '.join(PARTS)}")
     old_policy, new_policy = as_policy(old), as_policy(new)
     chosen = tuple(kinds) if kinds is not None else SUBJECT_KINDS
     for kind in chosen:
         if kind not in SUBJECT_KINDS:
-            raise ValueError(f"unknown subject kind `{kind}`; use one of "
+            raise InputError(f"unknown subject kind `{kind}`; use one of "
                              + ", ".join(SUBJECT_KINDS))
     regions: list[Region] = []
     truncated: list[SubjectKind] = []

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..decision import Decision
+from ..errors import InputError
 from ..signals import derive
 from ..subjects import AccountRequest, Comment, StaffPost, Subject, subject_adapter
 from ..vocab import KIND_PLURALS, SCALES, Outcome, SubjectKind
@@ -140,7 +141,7 @@ def why_not(policy: Policy, subject: Subject | Mapping[str, Any], outcome: str, 
     kind: SubjectKind = subject.kind
     allowed = [str(o) for o in SCALES[kind]] + [str(Outcome.NOT_COVERED)]
     if outcome not in allowed:
-        raise ValueError(f"`{outcome}` is not an outcome for {KIND_PLURALS[kind]}; use one of "
+        raise InputError(f"`{outcome}` is not an outcome for {KIND_PLURALS[kind]}; use one of "
                          + ", ".join(allowed))
     decision = policy.decide(subject)
     result = WhyNot(subject, outcome, decision)

@@ -17,6 +17,8 @@ import sys
 import traceback
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from ..errors import SocialPolicyError
 from . import analysis, policies, records, subjects, testing
 from ._io import (
@@ -37,6 +39,12 @@ __all__ = ["EXIT_ADVERSE", "EXIT_CANNOT_RUN", "EXIT_FAIL_ON", "EXIT_INTERNAL",
 #: One module per group of commands, each with `register(commands)`; add a new command group
 #: by writing its module and listing it here.
 COMMAND_GROUPS = (subjects, policies, records, analysis, testing)
+
+#: What "could not run" (exit 2) means: the library's own errors (a bad policy, an unknown id,
+#: an unusable argument or input file: `InputError`), a subject that does not validate, and a
+#: file that cannot be opened. Not any `ValueError`: a fault inside the library that happens to
+#: be one (a `UnicodeEncodeError`, say) is an internal error, reported as such.
+CANNOT_RUN: tuple[type[BaseException], ...] = (SocialPolicyError, ValidationError, OSError)
 
 _EPILOG = """\
 examples:
@@ -101,10 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("socialpolicy: interrupted\n")
         return EXIT_INTERRUPTED
-    except (SocialPolicyError, ValueError, OSError) as exc:
+    except CANNOT_RUN as exc:
         sys.stderr.write(f"socialpolicy: error: {exc}\n")
         return EXIT_CANNOT_RUN
-    except Exception:  # a bug: say so, with the traceback, and never exit 1
+    except Exception:  # a bug (any other ValueError too): say so, with the traceback, never 1
         sys.stderr.write("socialpolicy: internal error (please report it):\n")
         traceback.print_exc()
         return EXIT_INTERNAL

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal, TextIO
 
 from ..decision import RowError
-from ..errors import UnknownPolicyError
+from ..errors import InputError, UnknownPolicyError
 from ..policy.loader import available_policies
 
 #: Exit codes, shared by every command (the README's command-line section has the table).
@@ -197,11 +197,11 @@ class SubjectReader:
 
 def read_subjects(stream: BinaryIO | TextIO | Iterable[bytes | str]) -> list[Any]:
     """Every row's JSON value, for commands that need the whole input at once (`diff
-    --replay`); an unreadable row is a ValueError naming its line."""
+    --replay`); an unreadable row is an InputError naming its line."""
     values = []
     for row in SubjectReader(stream):
         if row.errors:
-            raise ValueError("; ".join(map(describe, row.errors)))
+            raise InputError("; ".join(map(describe, row.errors)))
         values.append(row.value)
     return values
 

@@ -25,7 +25,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     parts = tuple(args.compare.split(",")) if args.compare else PARTS
     rows = None
     if args.replay:
-        with open(args.replay, encoding="utf-8") as handle:
+        with open(args.replay, "rb") as handle:  # a line not UTF-8 is named, not a crash
             rows = read_subjects(handle)
     result = diff_policies(args.old, args.new, kinds=_kinds(args), parts=parts, replay=rows)
     write_result(args.format, result.to_dict, lambda: f"{result}\n")

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputError
 from ..frames import _LIST_COLUMNS
 from ._io import EXIT_CANNOT_RUN, EXIT_OK
 
@@ -52,7 +53,7 @@ def _format(path: str) -> str:
     try:
         return _FORMATS[target.suffix.lower()]
     except KeyError:
-        raise ValueError(f"cannot tell the format of `{path}`; hint: use a .parquet, .csv or "
+        raise InputError(f"cannot tell the format of `{path}`; hint: use a .parquet, .csv or "
                          ".jsonl file, or a folder of Parquet files") from None
 
 
@@ -63,7 +64,7 @@ def _reading(path: str) -> Iterator[None]:
     try:
         yield
     except UnicodeDecodeError as exc:
-        raise ValueError(f"cannot read `{path}`: it is not UTF-8 text ({exc.reason}); "
+        raise InputError(f"cannot read `{path}`: it is not UTF-8 text ({exc.reason}); "
                          "hint: save it as UTF-8, or use a .parquet file") from None
     except ValueError as exc:
         from pandas.errors import EmptyDataError, ParserError
@@ -72,7 +73,7 @@ def _reading(path: str) -> Iterator[None]:
         if not isinstance(exc, (ParserError, EmptyDataError)) and "read_csv" not in text:
             raise
         reason = text.split("Original Message:", 1)[-1].strip().splitlines()[0].strip(" .")
-        raise ValueError(f"cannot read `{path}` as CSV: {reason}; hint: check its quoting "
+        raise InputError(f"cannot read `{path}` as CSV: {reason}; hint: check its quoting "
                          "(an unclosed quote runs to the end of the file) and that every row "
                          "has the header's columns") from None
 

@@ -12,6 +12,8 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Protocol
 
+from ..errors import InputError
+
 EngineName = Literal["durable", "reference"]
 ENGINE_NAMES: tuple[EngineName, ...] = ("durable", "reference")
 
@@ -73,4 +75,4 @@ def make_engine(name: str, ir: dict[str, Any]) -> Engine:
         from ._durable import DurableEngine
 
         return DurableEngine(ir)
-    raise ValueError(f"unknown engine `{name}`; use one of: {', '.join(ENGINE_NAMES)}")
+    raise InputError(f"unknown engine `{name}`; use one of: {', '.join(ENGINE_NAMES)}")
