@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tqdm import tqdm
+
 from socialpolicy.signals import DEFAULT_DETECTORS, DetectionContext, Text, normalise
 from socialpolicy.signals._contact import address_candidates, phone_candidates
 
@@ -84,6 +86,11 @@ def _detector(*names: str) -> Callable[[Text], bool]:
     return lambda text: any(True for d in chosen for _ in d.find(text, _CONTEXT))
 
 
+def _progress(texts: Sequence[str], who: str) -> Iterable[str]:
+    """A progress bar on a terminal for the peers that take minutes (none when piped)."""
+    return tqdm(texts, desc=who, unit="text", leave=False, disable=None)
+
+
 def _peers() -> dict[str, Callable[[Sequence[str]], list[bool]]]:
     """Peer libraries that are installed, each as a batch predictor."""
     found: dict[str, Callable[[Sequence[str]], list[bool]]] = {}
@@ -94,12 +101,14 @@ def _peers() -> dict[str, Callable[[Sequence[str]], list[bool]]]:
         pass
     try:
         better = importlib.import_module("better_profanity").profanity
-        found["better-profanity"] = lambda texts: [better.contains_profanity(t) for t in texts]
+        found["better-profanity"] = lambda texts: [
+            better.contains_profanity(t) for t in _progress(texts, "better-profanity")]
     except ImportError:
         pass
     try:
         glin = importlib.import_module("glin_profanity").Filter()
-        found["glin-profanity"] = lambda texts: [bool(glin.is_profane(t)) for t in texts]
+        found["glin-profanity"] = lambda texts: [
+            bool(glin.is_profane(t)) for t in _progress(texts, "glin-profanity")]
     except ImportError:
         pass
     return found
