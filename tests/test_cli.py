@@ -74,8 +74,10 @@ def test_unreadable_lines_become_error_rows_in_place(
     assert [r["outcome"] for r in rows] == ["error", "error", "leave", "error", "hide"]
     assert [r["line"] for r in rows] == [1, 2, 3, 4, 5]
     assert rows[0]["kind"] == "comment"
-    assert {"type": "missing", "loc": ["comment", "text"], "message": "Field required"} in (
-        rows[0]["error_detail"])
+    assert {"type": "missing", "loc": ["comment", "text"],
+            "message": "no value; hint: every comment needs `text`"} in rows[0]["error_detail"]
+    assert "text: no value; hint: every comment needs `text`" in rows[0]["error"]
+    assert "Field required" not in rows[0]["error"]
     assert rows[1]["error_detail"][0]["type"] == "json_invalid"
     assert rows[1]["error"].startswith("line 2 is not JSON")
     assert rows[3]["error_detail"][0]["type"] == "unicode_decode"

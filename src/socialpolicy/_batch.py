@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import ValidationError
 
+from ._messages import problems, row_message
 from .decision import Decision, RowError
 from .errors import DetectorError
 from .signals import check_detectors
@@ -201,14 +202,16 @@ def _invalid(exc: BaseException) -> bool:
 
 
 def _text(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
+    # A validation error in the house wording (the same as `decide_frame`'s error column),
+    # one line naming each field, not pydantic's several lines of its own wording.
+    text = (row_message(exc) if isinstance(exc, ValidationError) else str(exc)
+            ) or type(exc).__name__
     return text if len(text) <= _MESSAGE_LIMIT else text[:_MESSAGE_LIMIT] + "..."
 
 
 def _details(exc: BaseException) -> tuple[RowError, ...]:
     if isinstance(exc, ValidationError):
-        return tuple(RowError(str(e["type"]), tuple(e["loc"]), str(e["msg"])[:_MESSAGE_LIMIT])
-                     for e in exc.errors(include_url=False, include_input=False))
+        return tuple(RowError(p.type, p.loc, p.message[:_MESSAGE_LIMIT]) for p in problems(exc))
     loc: tuple[str | int, ...] = ("posted_at",) if isinstance(exc, CalendarRangeError) else ()
     return (RowError(type(exc).__name__, loc, _text(exc)),)
 
