@@ -75,7 +75,8 @@ def test_every_problem_of_a_row_is_listed_in_order(policy: sp.Policy) -> None:
     assert "platform: unknown value `Threads`; hint: use one of `facebook`" in text
     assert "(`other` for any platform not listed)" in text
     assert "channel: unknown value `replyy`, did you mean `reply`?" in text
-    assert "posted_at: `13/02/2026 10:00` is not a date and time; hint: write it as ISO 8601" in text
+    assert ("posted_at: `13/02/2026 10:00` is not a date and time; hint: write it as ISO "
+            "8601") in text
     assert "labels: unknown comment label `spamm`, did you mean `spam`?" in text
     assert "author_prior_removals: `two` is not a whole number" in text
     assert "pd.to_datetime" not in text  # the pandas fix is for a DataFrame's column only
