@@ -77,6 +77,7 @@ class Citation:
     role: str = field(default="substantive", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data, the shape `Decision.to_dict()` nests it in."""
         return {"policy_id": self.policy_id, "clause_id": self.clause_id, "title": self.title,
                 "text": self.text}
 
@@ -92,6 +93,7 @@ class Action:
     citations: tuple[Citation, ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data, the shape `Decision.to_dict()` nests it in."""
         return {"kind": self.kind, "target": self.target, "detail": self.detail,
                 "cites": [c.clause_id for c in self.citations]}
 
@@ -110,6 +112,7 @@ class Evidence:
     fact: str
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data, the shape `Decision.to_dict()` nests it in."""
         return {"detector": self.detector, "field": self.field, "start": self.start,
                 "end": self.end, "text": self.text, "fact": self.fact}
 
@@ -129,6 +132,7 @@ class Finding:
     evidence: Sequence[Evidence] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data, the shape `Decision.to_dict()` nests it in."""
         return {"rule_id": self.rule_id, "outcome": str(self.outcome),
                 "actions": [a.to_dict() for a in self.actions],
                 "cites": [c.clause_id for c in self.citations], "reason": self.reason,
@@ -150,6 +154,7 @@ class RowError:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data, the shape `Decision.to_dict()` nests it in."""
         return {"type": self.type, "loc": list(self.loc), "message": self.message}
 
 

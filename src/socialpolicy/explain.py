@@ -39,6 +39,7 @@ class Trace:
     parts: tuple[Trace, ...] = ()
 
     def lines(self, depth: int = 0) -> list[str]:
+        """The trace as indented `[yes]`/`[no ]` lines, one per node, as `str()` shows it."""
         mark = "yes" if self.held else "no "
         out = [f"{'    ' * depth}[{mark}] {self.text}"]
         for part in self.parts:
@@ -79,6 +80,8 @@ def _field_trace(test: FieldTest | HasFact, actual: Any) -> Trace:
 
 @dataclass(frozen=True, slots=True)
 class RuleTrace:
+    """One rule in an explanation: whether it fired, and its condition traced over the subject."""
+
     rule: Rule
     fired: bool
     condition: Trace
@@ -95,6 +98,7 @@ class Explanation:
 
     @property
     def fired(self) -> list[str]:
+        """Ids of the rules that fired, in the policy's order."""
         return [t.rule.id for t in self.rules if t.fired]
 
     def __str__(self) -> str:

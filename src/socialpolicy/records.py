@@ -126,6 +126,7 @@ class Verification:
     reasons: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data, one line of `socialpolicy verify --format jsonl`."""
         return {"index": self.index, "decision_id": self.decision_id,
                 "subject_id": self.subject_id, "status": self.status,
                 "differences": list(self.differences), "reasons": list(self.reasons)}

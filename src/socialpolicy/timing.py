@@ -45,13 +45,16 @@ class WorkingHours:
         object.__setattr__(self, "_due", {})
 
     def is_working_day(self, day: date) -> bool:
+        """Monday to Friday and not a bank holiday in England."""
         return _is_working_day(self, day)
 
     def is_working_time(self, moment: datetime) -> bool:
+        """Within working hours on a working day, in the office's time zone."""
         local = self.local(moment)
         return self.is_working_day(local.date()) and self.start <= local.time() < self.end
 
     def local(self, moment: datetime) -> datetime:
+        """`moment` in the office's time zone; a naive datetime is a `ValueError`."""
         if moment.tzinfo is None:
             raise ValueError("working-time arithmetic needs a timezone-aware datetime")
         try:
@@ -62,6 +65,7 @@ class WorkingHours:
                 "outside the dates the calendar can represent") from None
 
     def next_working_day(self, day: date) -> date:
+        """The first working day after `day`."""
         return _working_days_after(self, day, 1)
 
     def clock_start(self, received: datetime) -> datetime:

@@ -44,6 +44,7 @@ class CaseResult:
     message: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data, one result of `socialpolicy test --format json`."""
         return {"policy": self.policy_id, "kind": self.kind, "name": self.name,
                 "engine": self.engine, "file": self.position.file, "line": self.position.line,
                 "column": self.position.column, "passed": self.passed,

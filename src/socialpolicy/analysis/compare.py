@@ -48,10 +48,12 @@ class Comparison:
 
     @property
     def policy_ids(self) -> list[str]:
+        """The compared policies' ids, in column order."""
         return [column.policy_id for column in self.columns]
 
     @property
     def topics(self) -> list[str]:
+        """Every comparison topic, in row order; a policy silent on one shows "no clause"."""
         return list(TOPICS)
 
     def topic(self, topic: str, policy_id: str) -> Topic | None:

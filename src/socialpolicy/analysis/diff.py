@@ -44,6 +44,7 @@ class Change:
 
     @classmethod
     def between(cls, old: Signature, new: Signature) -> Change:
+        """What differs between the decisions a region gets under the old and the new policy."""
         def names(sig: Signature) -> set[str]:
             return {k if t is None else f"{k}:{t}" for k, t in sig.actions}
         return cls(None if old.outcome == new.outcome else (old.outcome, new.outcome),
@@ -53,6 +54,7 @@ class Change:
                    None if old.deadline == new.deadline else (old.deadline, new.deadline))
 
     def lines(self) -> list[str]:
+        """The change as readable lines (`outcome leave -> hide`, `+ action ...`, `- cites ...`)."""
         out = [f"outcome {self.outcome[0]} -> {self.outcome[1]}"] if self.outcome else []
         out += [f"+ action {a}" for a in self.actions_added]
         out += [f"- action {a}" for a in self.actions_removed]
@@ -78,6 +80,7 @@ class Region:
     rows: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data, one region of `socialpolicy diff --format json`."""
         return {"kind": self.kind, "condition": self.condition, "change": self.change.lines(),
                 "rules": self.rules, "witness": self.witness.model_dump(mode="json"),
                 "old": _brief(self.old), "new": _brief(self.new), "rows": self.rows}
@@ -93,11 +96,15 @@ def _brief(decision: Decision) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class ClauseChange:
+    """A clause whose text differs between the two policies: `status` is `added`, `removed` or
+    `changed`, and `diff` the line diff of its text."""
+
     clause_id: str
     status: str  # added | removed | changed
     diff: str
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data, one clause of `socialpolicy diff --format json`."""
         return {"clause_id": self.clause_id, "status": self.status, "diff": self.diff}
 
 

@@ -58,6 +58,7 @@ class Edit:
         return f"`{name}`: {_show(self.before)} -> {_show(self.after)}"
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data, with the edit as readable text under `change`."""
         return {"key": self.key, "from": self.before, "to": self.after, "change": str(self)}
 
 
@@ -76,13 +77,16 @@ class Answer:
 
     @property
     def rules(self) -> list[str]:
+        """Ids of the rules that fire on the changed subject."""
         return [f.rule_id for f in self.decision.findings]
 
     @property
     def clauses(self) -> list[str]:
+        """Ids of the clauses the changed subject's decision cites."""
         return [c.clause_id for c in self.decision.citations]
 
     def to_dict(self) -> dict[str, Any]:
+        """As JSON-ready data: the edits, the new outcome, its rules and clauses, the subject."""
         return {"edits": [e.to_dict() for e in self.edits], "rules": self.rules,
                 "cites": self.clauses, "outcome": str(self.decision.outcome),
                 "subject": self.subject.model_dump(mode="json")}

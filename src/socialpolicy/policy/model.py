@@ -22,6 +22,9 @@ CLAUSE_STATUSES: tuple[ClauseStatus, ...] = ("encoded", "not_encodable", "out_of
 
 @dataclass(frozen=True, slots=True)
 class Position:
+    """Where something was written: `file:line:column` as `str()` gives it, for diagnostics
+    and for finding a rule or example in its policy file."""
+
     file: str
     line: int
     column: int
@@ -53,6 +56,9 @@ class Clause:
 
 @dataclass(frozen=True, slots=True)
 class ActionSpec:
+    """An action as a rule declares it (`kind`, optional `target` and `detail`); a decision
+    carries it as an `Action` with its citations."""
+
     kind: str
     target: str | None = None
     detail: str | None = None
@@ -77,6 +83,13 @@ class Example:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """One rule of a policy, as written: for subjects of kind `applies_to`, when `when` holds,
+    the outcome, the actions and the clauses it `cites`, with the `reason` a decision repeats.
+
+    `if_unavailable` says what to do where the platform cannot apply the outcome;
+    `respond_within_working_days` sets a response deadline; `examples` are the partial subjects
+    that must (or must not) fire it, checked on every load of the policy."""
+
     id: str
     applies_to: SubjectKind
     when: Condition
@@ -113,6 +126,8 @@ class Invariant:
 
 @dataclass(frozen=True, slots=True)
 class KindDefault:
+    """The outcome for a kind when none of its rules fires, with the clauses that justify it."""
+
     outcome: Outcome
     cites: tuple[str, ...]
     reason: str
@@ -122,6 +137,9 @@ class KindDefault:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
+    """Which subjects of a kind the policy governs: the rest are `not_covered`, with
+    `outside` as the reason."""
+
     when: Condition
     cites: tuple[str, ...]
     outside: str
@@ -168,6 +186,10 @@ class PrescribedWording:
 
 @dataclass(frozen=True, slots=True)
 class PolicyDocument:
+    """Everything a policy file says, as loaded and checked: metadata, clauses, rules, how each
+    kind is treated, topics and invariants. `Policy.document` gives it; `file` and `digest` name the
+    exact text it was read from."""
+
     id: str
     organisation: str
     title: str
@@ -209,9 +231,11 @@ class PolicyDocument:
                 for c in self.clauses if c.id in wanted and c.cut_off]
 
     def clause(self, clause_id: str) -> Clause:
+        """The clause with this id; a `KeyError` if the policy has none."""
         return self.clause_index[clause_id]
 
     def rules_for(self, kind: SubjectKind) -> tuple[Rule, ...]:
+        """The rules that apply to `kind`, in file order."""
         return tuple(rule for rule in self.rules if rule.applies_to == kind)
 
 
