@@ -128,7 +128,11 @@ def subjects_page() -> str:
         "frozen pydantic models: build one with `Comment(**fields)` or",
         "`Comment.model_validate(mapping)`; an unknown field or a bad value is a validation error",
         "naming the field. `model_construct` and `model_copy(update=...)` validate too, so no",
-        "subject is decided unchecked. Text is any characters, but only characters: a lone",
+        "subject is decided unchecked. An instance of your own subclass of a subject (or of",
+        "`Account` or `Author`) is validated again by the model it extends before anything",
+        "decides on it, since a subclass can override validators, field types or",
+        "`model_construct`; a field only the subclass has is an unknown field (carry your own",
+        "id in `id`). Text is any characters, but only characters: a lone",
         "surrogate (what a JSON `\\ud800` escape gives) is refused.",
         "In a DataFrame or CSV, nested fields are dotted columns",
         "(`account.handle`, `author.employment`); see [decide a spreadsheet]"

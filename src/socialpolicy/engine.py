@@ -30,7 +30,7 @@ from .signals import (
     detected_labels,
     text_warnings,
 )
-from .subjects import AccountRequest, Comment, StaffPost, Subject, subject_adapter
+from .subjects import AccountRequest, Comment, StaffPost, Subject, revalidated, subject_adapter
 from .vocab import KIND_PLURALS, Capability, Outcome, SubjectKind
 
 if TYPE_CHECKING:
@@ -358,7 +358,7 @@ def _as_subject(subject: Any) -> Subject:
     if type(subject) in _SUBJECT_TYPES:
         return cast(Subject, subject)
     if isinstance(subject, Comment | StaffPost | AccountRequest):
-        return subject
+        return revalidated(subject)  # a subclass: validated again by its model
     if isinstance(subject, Mapping):
         return subject_adapter.validate_python(dict(subject))
     raise SubjectKindError(

@@ -12,7 +12,7 @@ import types
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Self, Union, cast, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -158,7 +158,10 @@ Count = Annotated[int, Field(ge=0), AfterValidator(_count)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+    # An instance of a subclass, given where a model is expected (a field, the subject
+    # adapter, `Model.model_validate`), is validated again by the model: see `revalidated`.
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False,
+                              revalidate_instances="subclass-instances")
 
     # Pydantic's two ways round validation are closed: a policy must never decide on fields
     # no one checked (an unknown label would match no rule and fail open; a naive or textual
@@ -268,9 +271,24 @@ SUBJECT_MODELS: dict[SubjectKind, type[_Model]] = {
     "staff_post": StaffPost,
     "account_request": AccountRequest,
 }
+_MODELS = frozenset(SUBJECT_MODELS.values())
 subject_adapter: TypeAdapter[Subject] = TypeAdapter(
     Annotated[Subject, Field(discriminator="kind")]
 )
+
+
+def revalidated(subject: Subject) -> Subject:
+    """`subject` as the Comment, StaffPost or AccountRequest model itself validates it.
+
+    An instance of the model is returned as it is (it was validated when built). An instance
+    of a subclass proves nothing: a subclass can override a validator, a field's type or
+    `model_construct`, so it is validated again by the model it extends, into an instance of
+    that model; a field only the subclass has is an error, like any unknown field. A policy
+    never decides on what only a subclass accepted."""
+    if type(subject) in _MODELS:
+        return subject
+    model = next(cls for cls in type(subject).__mro__ if cls in _MODELS)
+    return cast(Subject, model.model_validate(subject))
 
 
 def kind_of(subject: Subject) -> SubjectKind:

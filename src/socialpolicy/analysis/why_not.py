@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 from ..decision import Decision
 from ..errors import InputError
 from ..signals import derive
-from ..subjects import AccountRequest, Comment, StaffPost, Subject, subject_adapter
+from ..subjects import (
+    AccountRequest,
+    Comment,
+    StaffPost,
+    Subject,
+    revalidated,
+    subject_adapter,
+)
 from ..vocab import KIND_PLURALS, SCALES, Outcome, SubjectKind
 from .semantics import Semantics
 from .space import Attribute, Function, Space
@@ -140,8 +147,8 @@ def why_not(policy: Policy, subject: Subject | Mapping[str, Any], outcome: str, 
     it gives them); answers come smallest first, at most `limit` (None for all). Each answer is
     decided on both engines before it is returned. Unreachable outcomes give `reason`.
     """
-    if not isinstance(subject, Comment | StaffPost | AccountRequest):
-        subject = subject_adapter.validate_python(dict(subject))
+    subject = (revalidated(subject) if isinstance(subject, Comment | StaffPost | AccountRequest)
+               else subject_adapter.validate_python(dict(subject)))
     kind: SubjectKind = subject.kind
     allowed = [str(o) for o in SCALES[kind]] + [str(Outcome.NOT_COVERED)]
     if outcome not in allowed:
