@@ -70,6 +70,18 @@ LINE_NOT_RUN = {
 }
 #: Exit codes other than 0 that a page documents for a command it runs.
 EXIT: dict[str, int] = {}
+#: Output a page shows for a command it runs (lines that do not depend on digests or dates).
+OUTPUT = {
+    "socialpolicy diff mse_icb my_edited/mse_icb.yaml": [
+        "1 region(s) where decisions differ (compared: outcome, actions, clauses, deadline)",
+        "[1] comment: - action signpost:999; - action signpost:gp; - action signpost:nhs_111; "
+        "- cites 6.5.1; - cites appendix-b/medical-enquiries",
+        "  when: medical_question and channel != comment",
+        "  rules: medical-question-signpost",
+        "  new: leave actions=[record_theme] cites=[",
+    ],
+    "socialpolicy test my_policies/example_trust.yaml": ["20 passed, 0 failed"],
+}
 
 _FENCE = re.compile(r"^```(\w*)([^\n]*)\n(.*?)^```", re.S | re.M)
 _TITLE = re.compile(r'title="([^"]+)"')
@@ -91,11 +103,6 @@ def examples(page: str) -> list[Block]:
         found.append(Block(match.group(1), title.group(1) if title else None, match.group(3),
                            text.count("\n", 0, match.start()) + 1))
     return found
-
-
-def blocks(page: str) -> list[str]:
-    """The Python blocks of a page that run (not the files it writes)."""
-    return [b.source for b in examples(page) if b.language == "python" and b.title is None]
 
 
 def _shell_lines(block: Block) -> list[str]:
@@ -133,6 +140,9 @@ def _run_shell(page: str, line: str, capsys: pytest.CaptureFixture[str]) -> None
     else:
         pytest.fail(f"{page}: `{line}` is neither run nor listed in SHELL_NOT_RUN with why")
     assert code == EXIT.get(line, 0), f"{page}: `{line}` exited {code}\n{out[-3000:]}\n{err}"
+    for shown in OUTPUT.get(line, []):
+        assert shown in (DOCS / page).read_text(encoding="utf-8"), f"{page} no longer shows {shown}"
+        assert shown in out, f"{page}: `{line}` no longer prints {shown!r}:\n{out}"
 
 
 def _close_clients(namespace: dict[str, object]) -> None:
