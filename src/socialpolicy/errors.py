@@ -55,5 +55,10 @@ class SubjectKindError(SocialPolicyError, TypeError):
     """`decide` was given something that is not a Comment, StaffPost or AccountRequest."""
 
 
+class AnalysisError(SocialPolicyError, RuntimeError):
+    """The exact analysis (`diff_policies`, `why_not`, `socialpolicy analyze`) and the engines
+    disagree about a subject: a bug to report, never reported as a result."""
+
+
 class DetectorError(SocialPolicyError, ValueError):
     """A detector passed to `decide` that reads no text field or sets no known label or fact."""

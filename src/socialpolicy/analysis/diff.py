@@ -19,13 +19,13 @@ from pydantic import ValidationError
 
 from ..decision import Decision
 from ..engine import Policy, load_policy
-from ..errors import InputError, SubjectKindError
+from ..errors import AnalysisError, InputError, SubjectKindError
 from ..signals import derive
 from ..subjects import Subject, subject_adapter
 from ..vocab import SUBJECT_KINDS, SubjectKind
 from .semantics import PARTS, Semantics, Signature, differ
 from .space import Function, Space
-from .witness import AnalysisError, bound, deadline_days, engines, realize, verify
+from .witness import bound, deadline_days, engines, realize, verify
 
 #: At most this many regions per kind are listed (a whole-policy rewrite can split into many).
 REGION_LIMIT = 200

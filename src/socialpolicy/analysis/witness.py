@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from ..decision import Decision
 from ..engine import Policy
 from ..engines import EngineName
-from ..errors import SocialPolicyError
+from ..errors import AnalysisError as AnalysisError  # its home before it was public
 from ..policy.model import PolicyDocument
 from ..signals import derive
 from ..subjects import Subject, subject_adapter
@@ -43,10 +43,6 @@ _TEMPLATES: dict[SubjectKind, dict[str, Any]] = {
                    "posted_at": _IN_HOURS.isoformat(), "account": {"handle": "@jsmith"}},
     "account_request": {"kind": "account_request", "platform": "x", "purpose": "department"},
 }
-
-
-class AnalysisError(SocialPolicyError, RuntimeError):
-    """The exact analysis and the engines disagree (a bug to report, never a result)."""
 
 
 def _set(data: dict[str, Any], path: str, value: Any) -> None:
