@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import matplotlib
+import matplotlib.dates as mdates
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
@@ -93,8 +94,9 @@ def test_outcomes_over_time_buckets_by_week(frames: dict[str, pd.DataFrame]) -> 
     # the key sits below the chart, where it cannot hide the first weeks' stack
     assert ax.get_legend() is None
     legend = [t.get_text() for t in figure.legends[0].get_texts()]
-    assert legend == [str(o) for o in frames["mse_icb"]["outcome"].cat.categories
-                      if (frames["mse_icb"]["outcome"] == o).any()]
+    assert legend[:-1] == [str(o) for o in frames["mse_icb"]["outcome"].cat.categories
+                           if (frames["mse_icb"]["outcome"] == o).any()]
+    assert legend[-1] == "partial week: last (data ends Tue 20 Jan)"  # see the tests below
     # three ISO weeks hold the four rows; the top of the stack sums to the rows per week
     top = ax.collections[-1].get_paths()[0].vertices[:, 1].max()
     assert top == 2
@@ -106,6 +108,62 @@ def test_outcomes_over_time_buckets_by_week(frames: dict[str, pd.DataFrame]) -> 
     assert monthly.get_ylabel() == "rows per month"
     assert monthly.get_xlabel() == "month starting (1 rows without a time left out)"
     assert monthly.collections[-1].get_paths()[0].vertices[:, 1].max() == 3
+
+
+def _weekly(posted: list[str], freq: str = "W") -> matplotlib.figure.Figure:
+    rows = pd.DataFrame({"platform": "x", "text": "thanks", "author": "@a",
+                         "posted_at": posted, "labels": None})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        decided = sp.load_policy("mse_icb", engine="reference").decide_frame(rows)
+    return plots.plot_outcomes_over_time(decided, rows["posted_at"], freq=freq)
+
+
+def _hatched(figure: matplotlib.figure.Figure) -> list[tuple[float, float]]:
+    """The x extent of each hatched span, as matplotlib date numbers."""
+    return [(p.get_x(), p.get_x() + p.get_width()) for p in figure.axes[0].patches
+            if p.get_hatch()]
+
+
+def _day(text: str) -> float:
+    return float(mdates.date2num(pd.Timestamp(text)))
+
+
+def test_a_partial_last_week_is_hatched_and_named(frames: dict[str, pd.DataFrame]) -> None:
+    figure = plots.plot_outcomes_over_time(frames["mse_icb"], ROWS["posted_at"])
+    # Mon 5 Jan starts the first week whole; Tue 20 Jan ends the data two days into the last:
+    # the stretch from the week of 12 Jan into the week of 19 Jan is hatched.
+    assert _hatched(figure) == [(_day("2026-01-12"), _day("2026-01-19"))]
+    assert [t.get_text() for t in figure.legends[0].get_texts()].count(
+        "partial week: last (data ends Tue 20 Jan)") == 1
+
+
+def test_whole_weeks_are_not_marked() -> None:
+    figure = _weekly(["2026-01-05T09:00:00+00:00", "2026-01-11T22:00:00+00:00",
+                      "2026-01-12T09:00:00+00:00", "2026-01-18T23:00:00+00:00"])
+    assert _hatched(figure) == []
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == ["leave"]
+
+
+def test_a_partial_first_week_is_hatched_and_named() -> None:
+    figure = _weekly(["2026-01-07T09:00:00+00:00", "2026-01-13T09:00:00+00:00",
+                      "2026-01-25T09:00:00+00:00"])  # Wed 7 Jan ... Sun 25 Jan
+    assert _hatched(figure) == [(_day("2026-01-05"), _day("2026-01-12"))]
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == [
+        "leave", "partial week: first (data starts Wed 07 Jan)"]
+
+
+def test_both_ends_share_one_legend_entry_and_one_period_still_gets_the_note() -> None:
+    figure = _weekly(["2026-01-07T09:00:00+00:00", "2026-01-13T09:00:00+00:00",
+                      "2026-01-21T09:00:00+00:00"])
+    assert _hatched(figure) == [(_day("2026-01-05"), _day("2026-01-12")),
+                                (_day("2026-01-12"), _day("2026-01-19"))]
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == [
+        "leave", "partial week: first (data starts Wed 07 Jan), last (data ends Wed 21 Jan)"]
+    monthly = _weekly(["2026-01-07T09:00:00+00:00", "2026-01-21T09:00:00+00:00"], freq="M")
+    assert _hatched(monthly) == [(_day("2026-01-01"), _day("2026-01-01"))]  # nothing to hatch
+    assert [t.get_text() for t in monthly.legends[0].get_texts()][-1] == (
+        "partial month: first (data starts Wed 07 Jan), last (data ends Wed 21 Jan)")
 
 
 def test_detector_hits_count_labels_nobody_asserted(frames: dict[str, pd.DataFrame]) -> None:

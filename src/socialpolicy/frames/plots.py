@@ -145,7 +145,10 @@ def plot_outcomes_over_time(frame: pd.DataFrame, when: str | pd.Series[Any], *,
     """Rows per outcome per period (`freq`: a pandas frequency, weekly by default), stacked.
 
     `when` is a column of `frame` or a Series on its index (e.g. the input's `posted_at`).
-    Rows without a time are left out, and the x-axis label says how many.
+    Rows without a time are left out, and the x-axis label says how many. A first or last
+    period the data covers only in part (it starts after the period's first day, or ends
+    before its last) is hatched and named in the legend, so a short week at either end does
+    not read as a rise or a fall.
     """
     import pandas as pd
 
@@ -161,6 +164,7 @@ def plot_outcomes_over_time(frame: pd.DataFrame, when: str | pd.Series[Any], *,
                  labels=[str(c) for c in counts.columns],
                  colors=[outcome_colour(str(c)) for c in counts.columns], alpha=0.85)
     unit = _PERIODS.get(freq.upper().lstrip("0123456789").split("-")[0], "period")
+    _mark_partial(ax, counts.index, stamps.dropna().dt.tz_localize(None), freq, unit)
     ax.set_ylabel(f"rows per {unit}")
     missing = int(stamps.isna().sum())
     ax.set_xlabel(f"{unit} starting" + (f" ({missing} rows without a time left out)"
@@ -170,6 +174,35 @@ def plot_outcomes_over_time(frame: pd.DataFrame, when: str | pd.Series[Any], *,
                   frameon=False, fontsize="small")
     figure.autofmt_xdate()
     return figure
+
+
+def _partial_ends(stamps: pd.Series[Any], freq: str) -> tuple[str | None, str | None]:
+    """What makes the first and the last period partial ("data starts Wed 07 Jan"), or None
+    where the data reaches that period's first (or last) day."""
+    first, last = stamps.min(), stamps.max()
+    starts = first.normalize() > first.to_period(freq).start_time.normalize()
+    ends = last.normalize() < last.to_period(freq).end_time.normalize()
+    return (f"data starts {first:%a %d %b}" if starts else None,
+            f"data ends {last:%a %d %b}" if ends else None)
+
+
+def _mark_partial(ax: Axes, periods: pd.Index[Any], stamps: pd.Series[Any], freq: str,
+                  unit: str) -> None:
+    """Hatch the stack's stretch into a partial first or last period; one legend entry."""
+    first, last = _partial_ends(stamps, freq)
+    notes = [f"first ({first})"] * bool(first) + [f"last ({last})"] * bool(last)
+    if not notes:
+        return
+    label = f"partial {unit}: " + ", ".join(notes)
+    style: dict[str, Any] = {"facecolor": "white", "alpha": 0.45, "hatch": "//",
+                             "edgecolor": "#555555", "linewidth": 0}
+    if len(periods) == 1:  # no stretch to hatch (nor a trend to misread): the note shows
+        ax.axvspan(periods[0], periods[0], label=label, **style)
+        return
+    for marked, (left, right) in ((first, periods[:2]), (last, periods[-2:])):
+        if marked:
+            ax.axvspan(left, right, label=label, **style)
+            label = "_" + label  # one legend entry for both ends
 
 
 def plot_detector_hits(frame: pd.DataFrame, *,
