@@ -92,8 +92,9 @@ def _insult(word: str, folded: str, kept: str, start: int, end: int, shouting: b
 
 
 def _intensifier(folded: str, kept: str, start: int, end: int, shouting: bool) -> bool:
-    """`sick ass people`: a word, `ass` and a word, one space apart, neither a function word
-    nor one that gives `ass` its everyday sense (`the wild ass`), and not in a name."""
+    """`sick ass people`, `long-ass wait`: a word, `ass` and a word, one character apart,
+    neither a function word nor one that gives `ass` its everyday sense (`the wild ass`), and
+    not in a name."""
     before = WORD_BEFORE.search(folded, max(0, start - 24), start)
     after = NEXT_WORD.match(folded, end)
     return (before is not None and after is not None
