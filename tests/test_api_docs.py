@@ -4,6 +4,7 @@ hands its caller is rendered there (and resolves to the object it names), with d
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import pkgutil
@@ -189,3 +190,18 @@ def test_every_public_member_of_a_rendered_class_has_a_docstring() -> None:
                     function.__doc__ or "").strip():
                 missing.append(f"{path}.{name}")
     assert not missing, f"give these a docstring: {missing}"
+
+
+@pytest.mark.parametrize("path", [
+    "socialpolicy.explain.Explanation", "socialpolicy.explain.RuleTrace",
+    "socialpolicy.explain.Trace", "socialpolicy.analysis.diff.Region",
+    "socialpolicy.analysis.diff.Change", "socialpolicy.analysis.cases.CaseResult",
+    "socialpolicy.analysis.why_not.Answer"])
+def test_a_result_class_lists_its_fields(path: str) -> None:
+    """These classes are met in the how-tos by their fields, which the page shows only from an
+    `Attributes:` section; a field added later must be described there too."""
+    cls = _rendered()[path.rpartition(".")[2]]
+    listed = set(re.findall(r"^        (\w+):", (cls.__doc__ or "").partition("Attributes:")[2],
+                            re.MULTILINE))
+    shown = {f.name for f in dataclasses.fields(cls) if f.repr}
+    assert shown <= listed, f"describe {sorted(shown - listed)} under Attributes: in {path}"

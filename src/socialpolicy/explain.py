@@ -32,7 +32,13 @@ _OPS = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in
 
 @dataclass(frozen=True, slots=True)
 class Trace:
-    """One node of a condition, whether it held, and (for atoms) the subject's actual value."""
+    """One node of a condition, whether it held, and (for atoms) the subject's actual value.
+
+    Attributes:
+        text: the node as readable text, with the subject's value for a field or fact test.
+        held: whether this node held for the subject.
+        parts: the traces of an `all`, `any` or `not` node's parts; empty for a single test.
+    """
 
     text: str
     held: bool
@@ -80,7 +86,13 @@ def _field_trace(test: FieldTest | HasFact, actual: Any) -> Trace:
 
 @dataclass(frozen=True, slots=True)
 class RuleTrace:
-    """One rule in an explanation: whether it fired, and its condition traced over the subject."""
+    """One rule in an explanation: whether it fired, and its condition traced over the subject.
+
+    Attributes:
+        rule: the rule as the policy file writes it.
+        fired: whether its condition held for the subject.
+        condition: the condition's trace, every part marked held or not.
+    """
 
     rule: Rule
     fired: bool
@@ -89,7 +101,15 @@ class RuleTrace:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """A decision with, for every rule of the subject's kind, why it did or did not fire."""
+    """A decision with, for every rule of the subject's kind, why it did or did not fire.
+
+    Attributes:
+        decision: the decision itself, as `Policy.decide` gives it.
+        rules: one `RuleTrace` per rule of the subject's kind, in the policy's order.
+        scope: the policy's scope condition traced over the subject, when the kind has one.
+        note: why no rule was traced (the policy has no rules for the subject's kind), else
+            `None`.
+    """
 
     decision: Decision
     rules: list[RuleTrace] = field(default_factory=list)

@@ -31,7 +31,19 @@ TestKind = Literal["example", "case", "invariant"]
 
 @dataclass(frozen=True, slots=True)
 class CaseResult:
-    """One check on one engine: passed, or why not (expected vs actual)."""
+    """One check on one engine: passed, or why not (expected vs actual).
+
+    Attributes:
+        policy_id: the policy checked.
+        kind: what was checked: a decision case, a rule example or an invariant.
+        name: the case's name, or which example or invariant.
+        engine: the engine that decided it (`durable` or `reference`).
+        position: where the check is written, as `file:line:column`.
+        passed: whether the decision met the expectation.
+        expected: what the check expects (outcome, cited clauses, whether a rule fires).
+        actual: what the decision gave, with the rules that fired.
+        message: why it failed, in words, else `None`.
+    """
 
     policy_id: str
     kind: TestKind

@@ -33,7 +33,16 @@ REGION_LIMIT = 200
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What differs in a region: the outcome's move, and actions and clauses gained or lost."""
+    """What differs in a region: the outcome's move, and actions and clauses gained or lost.
+
+    Attributes:
+        outcome: `(old, new)` when the outcome moves, else `None`.
+        actions_added: actions (`kind` or `kind:target`) only the new decision takes.
+        actions_removed: actions only the old decision takes.
+        clauses_added: clause ids only the new decision cites.
+        clauses_removed: clause ids only the old decision cites.
+        deadline: `(old, new)` response deadlines in working days when they differ, else `None`.
+    """
 
     outcome: tuple[str, str] | None
     actions_added: tuple[str, ...] = ()
@@ -67,7 +76,19 @@ class Change:
 
 @dataclass(frozen=True)
 class Region:
-    """Subjects of one kind whose decision changes in the same way."""
+    """Subjects of one kind whose decision changes in the same way.
+
+    Attributes:
+        kind: the kind of subject.
+        condition: the region as readable conjunctions over labels, fields and facts; a
+            subject is in the region when any one of them holds.
+        change: what differs between the old and the new decision there.
+        rules: the rules whose firing, outcome, actions or citations differ there.
+        witness: one concrete subject in the region, decided on both engines.
+        old: the witness's decision under the old policy.
+        new: the witness's decision under the new policy.
+        rows: with `replay`, how many replayed rows fall in the region, else `None`.
+    """
 
     kind: SubjectKind
     condition: list[str]  # readable conjunctions; the region is their disjunction

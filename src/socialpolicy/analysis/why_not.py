@@ -76,7 +76,13 @@ def _show(value: Any) -> str:
 @dataclass(frozen=True)
 class Answer:
     """A minimal set of edits, the changed subject, and its decision (checked on both
-    engines)."""
+    engines).
+
+    Attributes:
+        edits: the changes to make, none of which can be left out.
+        subject: the subject with the edits made.
+        decision: the changed subject's decision, which has the outcome asked for.
+    """
 
     edits: tuple[Edit, ...]
     subject: Subject
