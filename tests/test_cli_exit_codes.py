@@ -46,15 +46,22 @@ INTERNAL_FAULTS = [
 ]
 
 
+def _decide_while_loading_raises(
+        exc: Exception, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """`socialpolicy decide` with loading the policy raising `exc`: (exit code, out, err)."""
+    def raising(*args: Any, **kwargs: Any) -> None:
+        raise exc
+
+    monkeypatch.setattr("socialpolicy.cli.subjects.load_policy", raising)
+    return run(["decide", "--policy", MINI, _input(tmp_path)], capsys)
+
+
 @pytest.mark.parametrize("fault", INTERNAL_FAULTS)
 def test_a_fault_inside_the_library_is_an_internal_error_not_a_user_error(
         fault: Exception, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    def broken(*args: Any, **kwargs: Any) -> None:
-        raise fault
-
-    monkeypatch.setattr("socialpolicy.cli.subjects.load_policy", broken)
-    code, out, err = run(["decide", "--policy", MINI, _input(tmp_path)], capsys)
+    code, out, err = _decide_while_loading_raises(fault, tmp_path, monkeypatch, capsys)
     assert code == EXIT_INTERNAL == 70
     assert out == ""
     assert "internal error (please report it)" in err
@@ -81,11 +88,7 @@ def test_a_fault_while_writing_output_is_an_internal_error(
 def test_the_callers_mistakes_still_could_not_run(
         error: Exception, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise error
-
-    monkeypatch.setattr("socialpolicy.cli.subjects.load_policy", refuse)
-    code, out, err = run(["decide", "--policy", MINI, _input(tmp_path)], capsys)
+    code, out, err = _decide_while_loading_raises(error, tmp_path, monkeypatch, capsys)
     assert code == EXIT_CANNOT_RUN == 2
     assert out == "" and "Traceback" not in err
     assert err.startswith("socialpolicy: error: ")
