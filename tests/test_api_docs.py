@@ -201,7 +201,9 @@ def test_a_result_class_lists_its_fields(path: str) -> None:
     """These classes are met in the how-tos by their fields, which the page shows only from an
     `Attributes:` section; a field added later must be described there too."""
     cls = _rendered()[path.rpartition(".")[2]]
-    listed = set(re.findall(r"^        (\w+):", (cls.__doc__ or "").partition("Attributes:")[2],
-                            re.MULTILINE))
+    # Cleaned first: Python 3.13 strips a docstring's indentation when it compiles it, and
+    # earlier versions keep it.
+    section = inspect.cleandoc(cls.__doc__ or "").partition("Attributes:")[2]
+    listed = set(re.findall(r"^    (\w+):", section, re.MULTILINE))
     shown = {f.name for f in dataclasses.fields(cls) if f.repr}
     assert shown <= listed, f"describe {sorted(shown - listed)} under Attributes: in {path}"
