@@ -43,6 +43,7 @@ INTERNAL_FAULTS = [
                  id="UnicodeDecodeError"),
     pytest.param(json.JSONDecodeError("Expecting value", "", 0), id="JSONDecodeError"),
     pytest.param(KeyError("state"), id="KeyError"),
+    pytest.param(sp.AnalysisError("the diff and the engines disagree"), id="AnalysisError"),
 ]
 
 

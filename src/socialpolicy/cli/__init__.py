@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from ..errors import SocialPolicyError
+from ..errors import AnalysisError, SocialPolicyError
 from . import analysis, policies, records, subjects, testing
 from ._io import (
     EXIT_ADVERSE,
@@ -41,9 +41,10 @@ __all__ = ["EXIT_ADVERSE", "EXIT_CANNOT_RUN", "EXIT_FAIL_ON", "EXIT_INTERNAL",
 COMMAND_GROUPS = (subjects, policies, records, analysis, testing)
 
 #: What "could not run" (exit 2) means: the library's own errors (a bad policy, an unknown id,
-#: an unusable argument or input file: `InputError`), a subject that does not validate, and a
-#: file that cannot be opened. Not any `ValueError`: a fault inside the library that happens to
-#: be one (a `UnicodeEncodeError`, say) is an internal error, reported as such.
+#: an unusable argument or input file: `InputError`) except `AnalysisError`, which is a bug to
+#: report; a subject that does not validate; and a file that cannot be opened. Not any
+#: `ValueError`: a fault inside the library that happens to be one (a `UnicodeEncodeError`,
+#: say) is an internal error, reported as such.
 CANNOT_RUN: tuple[type[BaseException], ...] = (SocialPolicyError, ValidationError, OSError)
 
 _EPILOG = """\
@@ -110,9 +111,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("socialpolicy: interrupted\n")
         return EXIT_INTERRUPTED
     except CANNOT_RUN as exc:
+        if isinstance(exc, AnalysisError):  # the analysis and the engines disagree: a bug
+            return _internal_error()
         sys.stderr.write(f"socialpolicy: error: {exc}\n")
         return EXIT_CANNOT_RUN
     except Exception:  # a bug (any other ValueError too): say so, with the traceback, never 1
-        sys.stderr.write("socialpolicy: internal error (please report it):\n")
-        traceback.print_exc()
-        return EXIT_INTERNAL
+        return _internal_error()
+
+
+def _internal_error() -> int:
+    sys.stderr.write("socialpolicy: internal error (please report it):\n")
+    traceback.print_exc()
+    return EXIT_INTERNAL
