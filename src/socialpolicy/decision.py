@@ -67,7 +67,15 @@ def _nothing() -> list[Any]:
 @_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """A clause behind a decision, with its text quoted from the source document."""
+    """A clause behind a decision, with its text quoted from the source document.
+
+    Attributes:
+        policy_id: The policy the clause belongs to (`mse_icb`).
+        clause_id: The clause's number in the source document (`6.4`, `appendix-b`).
+        title: The clause's heading, as the source gives it.
+        text: The clause's words, quoted verbatim from the source document.
+        role: `substantive` (decides what happens) or `procedural` (how and when it is
+            done)."""
 
     policy_id: str
     clause_id: str
@@ -85,7 +93,13 @@ class Citation:
 @_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Action:
-    """Something to do. Equality is on (kind, target): `detail` and `citations` describe it."""
+    """Something to do. Equality is on (kind, target): `detail` and `citations` describe it.
+
+    Attributes:
+        kind: What to do (`hide`, `reply`, `escalate`...; see the policy's actions).
+        target: Who or what it is done to or for, where the policy names one.
+        detail: The policy's words on how to do it.
+        citations: The clauses that call for it."""
 
     kind: str
     target: str | None = None
@@ -102,7 +116,15 @@ class Action:
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """A span of the subject's text that a detector matched, and the key it set
-    (`label.personal_details`, `fact.handle_names_org`)."""
+    (`label.personal_details`, `fact.handle_names_org`).
+
+    Attributes:
+        detector: The detector's name (`phone_number`, `profanity`).
+        field: The text field it read (`text`, `account.bio`).
+        start: Where the span starts in the caller's own string.
+        end: Where it ends: `subject_text[start:end] == text`.
+        text: The matched text, as the caller wrote it.
+        fact: The key the span set (`label.profanity`, `fact.bio_has_disclaimer`)."""
 
     detector: str
     field: str
@@ -120,7 +142,16 @@ class Evidence:
 @_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One rule that fired: what it says, why, and on what evidence."""
+    """One rule that fired: what it says, why, and on what evidence.
+
+    Attributes:
+        rule_id: The rule's id in the policy file.
+        outcome: The outcome the rule gives.
+        actions: What the rule says to do.
+        citations: The clauses the rule cites, quoted.
+        reason: The rule's reason, in the policy's words.
+        evidence: The detector matches behind the labels and facts the rule tested (empty
+            when it fired on the caller's own labels)."""
 
     rule_id: str
     outcome: Outcome
@@ -165,7 +196,33 @@ class Decision:
 
     Immutable, lists included: the lists a decision holds are read-only (changing one raises
     `TypeError`; `list(d.actions)` gives a copy to change) and decisions with the same outcome
-    share them, which keeps a kept decision small."""
+    share them, which keeps a kept decision small.
+
+    Attributes:
+        outcome: The policy's answer (`leave`, `hide`, `delete`, `breach`, `reject`, ...;
+            `error` for a row `decide_many` could not decide, `not_covered` where the policy
+            says nothing).
+        policy_id: The policy that decided.
+        policy_version: Its version, as the policy file gives it.
+        kind: The subject's kind (`comment`, `staff_post`, `account_request`); None on an
+            error row whose kind could not be read.
+        reason: Why, in one line.
+        actions: What to do, from every rule that fired.
+        citations: The clauses behind the outcome, quoted from the source document.
+        findings: Every rule that fired, with its evidence.
+        respond_by: When the response is due, where the policy sets a deadline.
+        warnings: What to read the decision with: a clause cut off in the source, a
+            reading chosen where the source is ambiguous, a policy past its review date, text
+            beyond the detectors' limit.
+        engine: The engine that decided (`durable` or `reference`).
+        row: The row's position in the input, set by `decide_many`.
+        error: On an `error` decision, what was wrong, as text.
+        detected: Labels a detector found in the text that the caller did not assert.
+        policy_digest: SHA-256 of the policy file's text: exactly which rules decided.
+        subject_id: The caller's own id for the subject (its `id` field), passed through.
+        subject: The subject decided on (kept for `record()`; not compared or printed).
+        detectors: The detectors that read it (None: the built-in ones).
+        error_detail: On an `error` decision, every problem, structured (see `RowError`)."""
 
     outcome: Outcome
     policy_id: str
