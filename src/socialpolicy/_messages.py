@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .subjects import SUBJECT_MODELS
+from .subjects import SUBJECT_MODELS, escaped
 from .vocab import SUBJECT_KINDS, did_you_mean
 
 __all__ = ["DATETIME_TYPES", "Problem", "problems", "row_message", "shown", "subject_kind"]
@@ -58,8 +58,7 @@ def shown(value: Any, limit: int = 60) -> str:
     """`value` for a message: shortened, and a lone surrogate written as `\\udXXX` (no
     encoding can write it, so the message would be lost)."""
     text = str(value)
-    text = text if len(text) <= limit else text[:limit - 3] + "..."
-    return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode()
+    return escaped(text if len(text) <= limit else text[:limit - 3] + "...")
 
 
 def _model_at(kind: str | None, path: Sequence[str | int]) -> type[BaseModel] | None:

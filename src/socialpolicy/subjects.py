@@ -41,9 +41,9 @@ from .vocab import (
 )
 
 
-def _shown(value: str) -> str:
-    """`value` for an error message: a lone surrogate written as `\\udXXX`, since pydantic
-    cannot render one and the whole error would be lost."""
+def escaped(value: str) -> str:
+    """`value` for an error message: a lone surrogate written as `\\udXXX`, since no encoding
+    can write one and the whole message would be lost."""
     return value if value.isascii() else value.encode("utf-8", "backslashreplace").decode()
 
 
@@ -56,7 +56,7 @@ def _label_checker(known: frozenset[str], kind: str) -> AfterValidator:
                     ", ".join(sorted(known)) or "none")
                 raise PydanticCustomError(
                     "unknown_label", "unknown {kind} label `{label}`{hint}",
-                    {"kind": kind, "label": _shown(label), "hint": hint},
+                    {"kind": kind, "label": escaped(label), "hint": hint},
                 )
         return labels
 
@@ -106,7 +106,7 @@ def _strict_bool(value: Any) -> Any:
         raise PydanticCustomError(
             "bool_from_text",
             "`{value}` is text, not a boolean: write true or false, without quotes",
-            {"value": _shown(value) if isinstance(value, str) else repr(value)},
+            {"value": escaped(value) if isinstance(value, str) else repr(value)},
         )
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
         raise PydanticCustomError(
